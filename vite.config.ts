@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
-import { crossOriginIsolationHeaders } from './sync-server/headers';
+import { crossOriginIsolationHeaders } from './sync-server/headers.ts';
 
 // Big wasm, model and media-runtime files are fetched on demand and cached at runtime,
 // never precached: the shell must install fast and stay small.

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { polygon, rect } from '../fixtures';
+import type { Point } from '../geometry';
+import {
+  beginSelectGesture,
+  endSelectGesture,
+  isResizable,
+  selectGesturePreview,
+  updateSelectGesture,
+} from './select';
+
+const image = { width: 200, height: 100 };
+const at = (x: number, y: number): Point => ({ x, y });
+const box = rect('box', [10, 10, 50, 40]);
+
+describe('select-mode gestures', () => {
+  it('a click on a shape selects it', () => {
+    const g = beginSelectGesture({ handle: null, selected: null, hit: box }, at(20, 20), at(20, 20));
+    expect(endSelectGesture(updateSelectGesture(g, at(21, 20), at(21, 20), image))).toEqual({
+      kind: 'select',
+      id: 'box',
+    });
+  });
+
+  it('a click on empty space deselects, a drag there pans', () => {
+    const g = beginSelectGesture({ handle: null, selected: box, hit: null }, at(100, 80), at(100, 80));
+    expect(endSelectGesture(g)).toEqual({ kind: 'deselect' });
+    expect(updateSelectGesture(g, at(120, 80), at(120, 80), image).kind).toBe('panning');
+  });
+
+  it('dragging a shape moves it and reports the new points once, on release', () => {
+    let g = beginSelectGesture({ handle: null, selected: box, hit: box }, at(20, 20), at(20, 20));
+    g = updateSelectGesture(g, at(30, 25), at(30, 25), image);
+    expect(selectGesturePreview(g)).toEqual({ id: 'box', points: [20, 15, 60, 45] });
+    g = updateSelectGesture(g, at(40, 30), at(40, 30), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'box', points: [30, 20, 70, 50] });
+  });
+
+  it('a move stops at the image border and keeps the size', () => {
+    let g = beginSelectGesture({ handle: null, selected: box, hit: box }, at(20, 20), at(20, 20));
+    g = updateSelectGesture(g, at(500, -300), at(500, -300), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'box', points: [160, 0, 200, 30] });
+  });
+
+  it('moves polygons too', () => {
+    const tri = polygon('tri', [10, 10, 20, 10, 15, 20]);
+    let g = beginSelectGesture({ handle: null, selected: tri, hit: tri }, at(15, 12), at(15, 12));
+    g = updateSelectGesture(g, at(25, 22), at(25, 22), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'tri', points: [20, 20, 30, 20, 25, 30] });
+  });
+
+  it('a drag that ends where it started edits nothing', () => {
+    let g = beginSelectGesture({ handle: null, selected: box, hit: box }, at(20, 20), at(20, 20));
+    g = updateSelectGesture(g, at(40, 40), at(40, 40), image);
+    g = updateSelectGesture(g, at(20, 20), at(20, 20), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'none' });
+  });
+
+  it('dragging a handle of the selected rectangle resizes it, clamped to the image', () => {
+    let g = beginSelectGesture({ handle: 'se', selected: box, hit: box }, at(50, 40), at(50, 40));
+    expect(g.kind).toBe('resizing');
+    g = updateSelectGesture(g, at(80, 60), at(80, 60), image);
+    expect(selectGesturePreview(g)?.points).toEqual([10, 10, 80, 60]);
+    g = updateSelectGesture(g, at(300, 300), at(300, 300), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'box', points: [10, 10, 200, 100] });
+  });
+
+  it('an edge handle resizes one side; collapsing the box edits nothing', () => {
+    let g = beginSelectGesture({ handle: 'w', selected: box, hit: box }, at(10, 25), at(10, 25));
+    g = updateSelectGesture(g, at(-30, 90), at(-30, 90), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'box', points: [0, 10, 50, 40] });
+    g = beginSelectGesture({ handle: 'w', selected: box, hit: box }, at(10, 25), at(10, 25));
+    g = updateSelectGesture(g, at(50, 25), at(50, 25), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'none' });
+  });
+
+  it('rotated rectangles can be moved but not resized', () => {
+    const turned = rect('turned', [10, 10, 50, 40], { rotation: 30 });
+    expect(isResizable(turned)).toBe(false);
+    expect(
+      beginSelectGesture({ handle: 'se', selected: turned, hit: turned }, at(50, 40), at(50, 40)).kind,
+    ).toBe('press-shape');
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * `loupe_blobs`: one Dexie database per origin for bytes and device-local state that never
+ * replicate through CouchDB: media blobs and thumbnails keyed by SHA-256, byte-bounded caches
+ * (SAM embeddings, model files) and the undo/redo history of each job.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { Timestamp } from '../core/types';
+import { now } from '../core/ids';
+import { guardQuota } from './errors';
+
+export interface BlobRecord {
+  sha256: string;
+  mime: string;
+  size: number;
+  data: Blob;
+  created: Timestamp;
+}
+
+export interface ThumbnailRecord {
+  sha256: string;
+  data: Blob;
+}
+
+export interface CacheRecord {
+  key: string;
+  value: unknown;
+  bytes: number;
+  /** `Date.now()` of the last read or write, for least-recently-used eviction. */
+  lastUsed: number;
+}
+
+export interface HistoryRecord {
+  jobId: string;
+  json: unknown;
+  saved: Timestamp;
+}
+
+export class BlobDatabase extends Dexie {
+  blobs!: Table<BlobRecord, string>;
+  thumbnails!: Table<ThumbnailRecord, string>;
+  caches!: Table<CacheRecord, string>;
+  history!: Table<HistoryRecord, string>;
+
+  constructor(name = 'loupe_blobs') {
+    super(name);
+    this.version(1).stores({
+      blobs: 'sha256, created',
+      thumbnails: 'sha256',
+      caches: 'key, lastUsed',
+      history: 'jobId',
+    });
+  }
+}
+
+let shared: BlobDatabase | undefined;
+
+/** The origin's blob database, opened on first use. */
+export function blobDatabase(): BlobDatabase {
+  shared ??= new BlobDatabase();
+  return shared;
+}
+
+export async function sha256Hex(data: Blob | ArrayBuffer): Promise<string> {
+  const bytes = data instanceof Blob ? await data.arrayBuffer() : data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Stores a blob once per content and returns its SHA-256; storing the same bytes again is free. */
+export async function putBlob(blob: Blob, db: BlobDatabase = blobDatabase()): Promise<string> {
+  const sha256 = await sha256Hex(blob);
+  if ((await db.blobs.where('sha256').equals(sha256).count()) > 0) return sha256;
+  await guardQuota(() =>
+    db.blobs.put({ sha256, mime: blob.type, size: blob.size, data: blob, created: now() }),
+  );
+  return sha256;
+}
+
+export async function getBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
+  return (await db.blobs.get(sha256))?.data;
+}
+
+export async function hasBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<boolean> {
+  return (await db.blobs.where('sha256').equals(sha256).count()) > 0;
+}
+
+export async function deleteBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<void> {
+  await db.transaction('rw', db.blobs, db.thumbnails, async () => {
+    await db.blobs.delete(sha256);
+    await db.thumbnails.delete(sha256);
+  });
+}
+
+export async function putThumbnail(sha256: string, data: Blob, db: BlobDatabase = blobDatabase()): Promise<void> {
+  await guardQuota(() => db.thumbnails.put({ sha256, data }));
+}
+
+export async function getThumbnail(sha256: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
+  return (await db.thumbnails.get(sha256))?.data;
+}
+
+export async function putCached(key: string, value: unknown, bytes: number, db: BlobDatabase = blobDatabase()): Promise<void> {
+  await guardQuota(() => db.caches.put({ key, value, bytes, lastUsed: Date.now() }));
+}
+
+/** Reads a cached value and marks it as recently used. */
+export async function getCached<T>(key: string, db: BlobDatabase = blobDatabase()): Promise<T | undefined> {
+  const record = await db.caches.get(key);
+  if (!record) return undefined;
+  await db.caches.update(key, { lastUsed: Date.now() });
+  return record.value as T;
+}
+
+/** Evicts least-recently-used cache entries until the caches hold at most `maxBytes`. */
+export async function trimCaches(maxBytes: number, db: BlobDatabase = blobDatabase()): Promise<number> {
+  return db.transaction('rw', db.caches, async () => {
+    // Walk with a cursor: cached values (embeddings, models) are large, keep one in memory at a time.
+    const entries: { key: string; bytes: number }[] = [];
+    await db.caches.orderBy('lastUsed').each(({ key, bytes }) => {
+      entries.push({ key, bytes });
+    });
+    let total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+    const evict: string[] = [];
+    for (const entry of entries) {
+      if (total <= maxBytes) break;
+      evict.push(entry.key);
+      total -= entry.bytes;
+    }
+    await db.caches.bulkDelete(evict);
+    return evict.length;
+  });
+}
+
+/** Saves the serialised undo/redo history of a job (device-local, never replicated). */
+export async function saveHistory<T>(jobId: string, json: T, db: BlobDatabase = blobDatabase()): Promise<void> {
+  await guardQuota(() => db.history.put({ jobId, json, saved: now() }));
+}
+
+export async function loadHistory<T>(jobId: string, db: BlobDatabase = blobDatabase()): Promise<T | undefined> {
+  return (await db.history.get(jobId))?.json as T | undefined;
+}
+
+export async function deleteHistories(jobIds: readonly string[], db: BlobDatabase = blobDatabase()): Promise<void> {
+  await db.history.bulkDelete([...jobIds]);
+}

@@ -1,0 +1,157 @@
+import { createEntry, History, applyDiff, type Diff, type RecordMap } from '$lib/core/history';
+import { createRectangle, type RectanglePoints } from '$lib/core/shapes';
+import { now } from '$lib/core/ids';
+import type { FrameMeta, FrameObject, Id, Job, LabelSpec, Project, Task } from '$lib/core/types';
+import type { Repository } from '$lib/store';
+
+type SaveState = 'saved' | 'saving' | 'error';
+
+/**
+ * One open job: its objects, the current frame and the undo history. Every change goes through
+ * `commit`, which applies a diff in memory, records it, and persists both the annotations and
+ * the history, so a reload restores exactly what the annotator saw, undo stack included.
+ */
+export class JobSession {
+  readonly job: Job;
+  readonly task: Task;
+  readonly project: Project;
+  readonly frames: FrameMeta[];
+
+  frame = $state(0);
+  objects = $state.raw<RecordMap<FrameObject>>({});
+  canUndo = $state(false);
+  canRedo = $state(false);
+  undoLabel = $state('');
+  redoLabel = $state('');
+  saveState = $state<SaveState>('saved');
+  saveError = $state('');
+
+  private history: History<FrameObject>;
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private repo: Repository,
+    init: { job: Job; task: Task; project: Project; frames: FrameMeta[]; objects: RecordMap<FrameObject>; history: History<FrameObject> },
+  ) {
+    this.job = init.job;
+    this.task = init.task;
+    this.project = init.project;
+    this.frames = init.frames;
+    this.objects = init.objects;
+    this.history = init.history;
+    this.frame = init.job.start_frame;
+    this.syncHistoryState();
+  }
+
+  static async open(repo: Repository, jobId: Id): Promise<JobSession> {
+    const job = await repo.jobs.get(jobId);
+    if (!job) throw new Error('This job does not exist in this workspace.');
+    const task = await repo.tasks.get(job.task_id);
+    if (!task) throw new Error('The task of this job is missing from this workspace.');
+    const project = await repo.projects.get(task.project_id);
+    if (!project) throw new Error('The project of this job is missing from this workspace.');
+    const [frames, annotations, savedHistory] = await Promise.all([
+      repo.media.framesOfTask(task.id),
+      repo.annotations.loadJob(job.id),
+      repo.history.load(job.id),
+    ]);
+    const objects: RecordMap<FrameObject> = {};
+    for (const perFrame of annotations.frames.values()) Object.assign(objects, perFrame);
+    let history: History<FrameObject>;
+    try {
+      history = savedHistory ? History.fromJSON<FrameObject>(savedHistory) : new History<FrameObject>();
+    } catch (error) {
+      console.warn('The saved undo history could not be read and was reset.', error);
+      history = new History<FrameObject>();
+    }
+    return new JobSession(repo, { job, task, project, frames, objects, history });
+  }
+
+  get labels(): LabelSpec[] {
+    return this.project.labels;
+  }
+
+  get frameMeta(): FrameMeta | undefined {
+    return this.frames[this.frame];
+  }
+
+  objectsOn(frame: number): FrameObject[] {
+    return Object.values(this.objects)
+      .filter((o) => o.frame === frame)
+      .sort((a, b) => (a.kind === 'shape' ? a.z_order : 0) - (b.kind === 'shape' ? b.z_order : 0));
+  }
+
+  goTo(frame: number): void {
+    this.frame = Math.min(this.job.stop_frame, Math.max(this.job.start_frame, Math.round(frame)));
+  }
+
+  drawRectangle(points: RectanglePoints, label: LabelSpec): FrameObject {
+    const onFrame = this.objectsOn(this.frame);
+    const z = onFrame.reduce((max, o) => (o.kind === 'shape' ? Math.max(max, o.z_order) : max), 0);
+    const shape: FrameObject = {
+      kind: 'shape',
+      ...createRectangle({ frame: this.frame, label_id: label.id, points, label, z_order: onFrame.length ? z + 1 : 0 }),
+    };
+    this.commit('Draw rectangle', { added: { [shape.id]: shape }, updated: {}, removed: {} });
+    return shape;
+  }
+
+  update(id: Id, patch: (o: FrameObject) => FrameObject, label: string): void {
+    const before = this.objects[id];
+    if (!before) return;
+    const after = { ...patch(before), updated_date: now() };
+    this.commit(label, { added: {}, updated: { [id]: [before, after] }, removed: {} });
+  }
+
+  remove(id: Id): void {
+    const before = this.objects[id];
+    if (!before) return;
+    this.commit('Delete object', { added: {}, updated: {}, removed: { [id]: before } });
+  }
+
+  undo(): void {
+    const diff = this.history.undo();
+    if (diff) this.apply(diff);
+  }
+
+  redo(): void {
+    const diff = this.history.redo();
+    if (diff) this.apply(diff);
+  }
+
+  /** Resolves when everything committed so far is in IndexedDB. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
+  private commit(label: string, diff: Diff<FrameObject>): void {
+    if (!this.history.record(createEntry(label, diff))) return;
+    this.apply(diff);
+  }
+
+  private apply(diff: Diff<FrameObject>): void {
+    this.objects = applyDiff(this.objects, diff);
+    this.syncHistoryState();
+    const history = this.history.toJSON();
+    this.saveState = 'saving';
+    // Writes are chained so they land in the order the edits were made.
+    this.writes = this.writes
+      .then(() => this.repo.annotations.applyDiff(this.job.id, diff))
+      .then(() => this.repo.history.save(this.job.id, history))
+      .then(() => {
+        this.saveState = 'saved';
+        this.saveError = '';
+      })
+      .catch((error: unknown) => {
+        this.saveState = 'error';
+        this.saveError = error instanceof Error ? error.message : String(error);
+      });
+  }
+
+  private syncHistoryState(): void {
+    this.canUndo = this.history.canUndo();
+    this.canRedo = this.history.canRedo();
+    this.undoLabel = this.history.peekUndo()?.label ?? '';
+    this.redoLabel = this.history.peekRedo()?.label ?? '';
+  }
+}

@@ -1,0 +1,18 @@
+export { lazyWorker, type LazyWorker } from './client';
+export * from './inference';
+export * from './media';
+export * from './cv';
+export * from './diagnostics';
+
+import { terminateCvWorker } from './cv';
+import { terminateDiagnosticsWorker } from './diagnostics';
+import { terminateInferenceWorker } from './inference';
+import { terminateMediaWorker } from './media';
+
+/** Stops every runtime worker (they restart lazily on next use). */
+export function terminateAllWorkers(): void {
+  terminateInferenceWorker();
+  terminateMediaWorker();
+  terminateCvWorker();
+  terminateDiagnosticsWorker();
+}

@@ -1,0 +1,147 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import pkg from '../package.json' with { type: 'json' };
+import { Access } from './access';
+import { authRoutes, createAuthenticator, sendError } from './auth';
+import type { Config } from './config';
+import { createEmbeddedBackend, createProxyBackend, type CouchBackend } from './couch';
+import { dbGate } from './gate';
+import { crossOriginIsolationHeaders } from './headers';
+import { staticApp } from './static';
+import { TokenStore } from './tokens';
+import { UserStore } from './users';
+
+export const VERSION: string = pkg.version;
+
+export interface Services {
+  users: UserStore;
+  tokens: TokenStore;
+  access: Access;
+  backend: CouchBackend;
+}
+
+export function createServices(config: Config): Services {
+  return {
+    users: new UserStore(config.dataDir),
+    tokens: new TokenStore(config.dataDir),
+    access: new Access(config.dataDir),
+    backend: config.couchdbUrl ? createProxyBackend(config.couchdbUrl) : createEmbeddedBackend(config.dataDir),
+  };
+}
+
+export function createApp(config: Config, services: Services = createServices(config)): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a reverse proxy the real client address and scheme come from X-Forwarded-*.
+  app.set('trust proxy', 'loopback');
+
+  // First, so static files, /db, errors and 404s are all cross-origin isolated.
+  app.use((_req, res, next) => {
+    res.set(crossOriginIsolationHeaders);
+    next();
+  });
+
+  const { requireAuth } = createAuthenticator(services);
+
+  app.get('/api/health', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, version: VERSION });
+  });
+  app.use('/api/auth', authRoutes(services, requireAuth));
+  app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
+
+  const backendReady: RequestHandler = (_req, _res, next) => {
+    services.backend.ready.then(() => next(), next);
+  };
+  app.use('/db', requireAuth, backendReady, dbGate(services.access, services.backend), services.backend.handler);
+
+  app.use(staticApp(config.appDir));
+
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'Nothing here.'));
+
+  // Express needs all four parameters to treat this as the error handler.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (status >= 500) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
+    const reason = status >= 500 ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
+    sendError(res, status, status >= 500 ? 'server_error' : status === 404 ? 'not_found' : 'bad_request', reason);
+  });
+
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Starts the server; with port 0 the system picks a free port, reported back in `port`. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const services = createServices(config);
+  const app = createApp(config, services);
+  let server: Server | undefined;
+  try {
+    // Listen first, so a taken port is reported before anything touches the data directory.
+    server = await listen(app, config.port, config.host);
+    await services.backend.ready;
+    if (config.bootstrapAdmin) {
+      await services.users.addIfNone(config.bootstrapAdmin.username, config.bootstrapAdmin.password, { admin: true });
+    }
+  } catch (err) {
+    await closeServer(server);
+    await services.backend.close().catch(() => undefined);
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const running = server;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    services,
+    close() {
+      closing ??= closeServer(running).then(() => services.backend.close());
+      return closing;
+    },
+  };
+}
+
+async function closeServer(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Live _changes feeds would otherwise hold the server open.
+  server.closeAllConnections();
+  await closed;
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+    server.once('error', reject);
+  });
+}
+
+function httpStatusOf(err: unknown): number {
+  if (typeof err === 'object' && err !== null) {
+    const status = 'status' in err ? err.status : 'statusCode' in err ? err.statusCode : undefined;
+    if (typeof status === 'number' && status >= 400 && status < 600) return status;
+  }
+  return 500;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,109 @@
+import { resolve } from 'node:path';
+import * as v from 'valibot';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path; holds accounts, memberships and the embedded databases. */
+  dataDir: string;
+  /** Absolute path of the static SPA built by vite. */
+  appDir: string;
+  /** External Apache CouchDB base URL (credentials included); unset means the embedded store. */
+  couchdbUrl?: string;
+  /** Admin account created on start when no accounts exist yet. */
+  bootstrapAdmin?: { username: string; password: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const USERNAME_RULE = 'lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
+export const MIN_PASSWORD_LENGTH = 8;
+
+const EnvSchema = v.pipe(
+  v.object({
+    PORT: v.optional(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.regex(/^\d{1,5}$/, (i) => `PORT must be a number from 0 to 65535 (got "${String(i.input)}")`),
+        v.transform(Number),
+        v.maxValue(65535, (i) => `PORT must be a number from 0 to 65535 (got ${String(i.input)})`),
+      ),
+      '8080',
+    ),
+    HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('HOST must not be empty')), '127.0.0.1'),
+    LOUPE_DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_DATA_DIR must not be empty')), './data'),
+    LOUPE_APP_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_APP_DIR must not be empty')), './build'),
+    COUCHDB_URL: v.optional(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.check(
+          (s) => s === '' || isHttpUrl(s),
+          (i) =>
+            `COUCHDB_URL must be an http:// or https:// URL such as http://admin:password@127.0.0.1:5984 (got "${redact(String(i.input))}")`,
+        ),
+      ),
+    ),
+    LOUPE_ADMIN_USER: v.optional(
+      v.pipe(v.string(), v.trim(), v.check((s) => s === '' || USERNAME.test(s), `LOUPE_ADMIN_USER must use ${USERNAME_RULE}`)),
+    ),
+    LOUPE_ADMIN_PASSWORD: v.optional(
+      v.pipe(
+        v.string(),
+        v.check(
+          (s) => s === '' || s.length >= MIN_PASSWORD_LENGTH,
+          `LOUPE_ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`,
+        ),
+      ),
+    ),
+  }),
+  v.check(
+    (e) => Boolean(e.LOUPE_ADMIN_USER) === Boolean(e.LOUPE_ADMIN_PASSWORD),
+    'LOUPE_ADMIN_USER and LOUPE_ADMIN_PASSWORD must be set together',
+  ),
+);
+
+/** Reads the server configuration from the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const result = v.safeParse(EnvSchema, env, { abortPipeEarly: true });
+  if (!result.success) {
+    const lines = result.issues.map((issue) => `  - ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.output;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(cwd, e.LOUPE_DATA_DIR),
+    appDir: resolve(cwd, e.LOUPE_APP_DIR),
+  };
+  if (e.COUCHDB_URL) config.couchdbUrl = e.COUCHDB_URL.replace(/\/+$/, '');
+  if (e.LOUPE_ADMIN_USER && e.LOUPE_ADMIN_PASSWORD) {
+    config.bootstrapAdmin = { username: e.LOUPE_ADMIN_USER, password: e.LOUPE_ADMIN_PASSWORD };
+  }
+  return config;
+}
+
+/** The data directory alone, for tools (the accounts CLI) that need nothing else. */
+export function loadDataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const dir = env.LOUPE_DATA_DIR?.trim();
+  return resolve(cwd, dir || './data');
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const url = new URL(s);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Hides a password in a URL before it is printed. */
+export function redact(s: string): string {
+  return s.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}

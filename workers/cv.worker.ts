@@ -1,0 +1,131 @@
+import * as Comlink from 'comlink';
+// A URL string only: the 11 MB single-file build (wasm embedded) is fetched on first use.
+import opencvUrl from '@techstark/opencv-js/dist/opencv.js?url';
+import { CV_DEMO_HEIGHT, CV_DEMO_WIDTH, cvDemoImage } from './lib/expected';
+
+/** The subset of the OpenCV.js API used here; the package's own typings are far larger. */
+interface CvMat {
+  data: Uint8Array;
+  rows: number;
+  cols: number;
+  delete(): void;
+}
+export interface OpenCv {
+  Mat: new (rows?: number, cols?: number, type?: number) => CvMat;
+  CV_8UC1: number;
+  matFromArray(rows: number, cols: number, type: number, array: ArrayLike<number>): CvMat;
+  equalizeHist(src: CvMat, dst: CvMat): void;
+  getBuildInformation(): string;
+  onRuntimeInitialized?: () => void;
+  then?: unknown;
+}
+
+export interface EqualizeHistResult {
+  /** e.g. "4.12.0" */
+  version: string;
+  width: number;
+  height: number;
+  input: { min: number; max: number; distinct: number; sum: number };
+  output: { min: number; max: number; distinct: number; sum: number };
+  /** Output value for each distinct input value (ascending input). */
+  lut: Array<[number, number]>;
+  loadMs: number;
+  runMs: number;
+}
+
+let cvPromise: Promise<OpenCv> | null = null;
+
+/**
+ * Loads OpenCV.js 4.12 into this module worker.
+ *
+ * - `importScripts` throws in module workers, so the UMD file is fetched and evaluated as a
+ *   classic script with indirect eval; in a worker its UMD wrapper assigns `self.cv`.
+ * - The 4.12 Module is a thenable whose `then` passes the Module itself, so `await cv`
+ *   never settles. We register through `then` (which chains onto onRuntimeInitialized, or
+ *   calls back at once when already initialised) and delete `then` before resolving.
+ */
+function loadOpenCv(): Promise<OpenCv> {
+  cvPromise ??= (async () => {
+    const g = self as unknown as { cv?: OpenCv };
+    if (!g.cv) {
+      const res = await fetch(new URL(opencvUrl, self.location.href));
+      if (!res.ok) throw new Error(`fetching opencv.js failed: HTTP ${res.status}`);
+      const source = await res.text();
+      (0, eval)(`${source}\n//# sourceURL=opencv.js`);
+    }
+    const cv = g.cv;
+    if (!cv) throw new Error('opencv.js did not define self.cv');
+    return new Promise<OpenCv>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('OpenCV runtime did not initialise within 60 s')), 60_000);
+      const done = (m: OpenCv) => {
+        clearTimeout(timer);
+        delete m.then;
+        resolve(m);
+      };
+      if (typeof cv.then === 'function') {
+        (cv.then as (fn: (m: OpenCv) => void) => unknown).call(cv, done);
+      } else if (typeof cv.Mat === 'function') {
+        done(cv);
+      } else {
+        cv.onRuntimeInitialized = () => done(cv);
+      }
+    });
+  })();
+  cvPromise.catch(() => (cvPromise = null));
+  return cvPromise;
+}
+
+function stats(px: Uint8Array) {
+  let min = 255;
+  let max = 0;
+  let sum = 0;
+  const seen = new Set<number>();
+  for (const v of px) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    seen.add(v);
+  }
+  return { min, max, distinct: seen.size, sum };
+}
+
+const api = {
+  async equalizeHistDemo(): Promise<EqualizeHistResult> {
+    const t0 = performance.now();
+    const cv = await loadOpenCv();
+    const t1 = performance.now();
+
+    const width = CV_DEMO_WIDTH;
+    const height = CV_DEMO_HEIGHT;
+    const input = cvDemoImage(width, height);
+    const src = cv.matFromArray(height, width, cv.CV_8UC1, input);
+    const dst = new cv.Mat();
+    try {
+      cv.equalizeHist(src, dst);
+      const out = new Uint8Array(dst.data); // copy out of the wasm heap
+      const t2 = performance.now();
+      if (out.length !== input.length) throw new Error(`unexpected output size ${out.length}`);
+
+      const lutMap = new Map<number, number>();
+      for (let i = 0; i < input.length; i++) lutMap.set(input[i]!, out[i]!);
+      const version = /OpenCV\s+(\d+\.\d+\.\d+)/.exec(cv.getBuildInformation())?.[1] ?? 'unknown';
+      return {
+        version,
+        width,
+        height,
+        input: stats(input),
+        output: stats(out),
+        lut: [...lutMap.entries()].sort((a, b) => a[0] - b[0]),
+        loadMs: t1 - t0,
+        runMs: t2 - t1,
+      };
+    } finally {
+      src.delete();
+      dst.delete();
+    }
+  },
+};
+
+export type CvWorkerApi = typeof api;
+
+Comlink.expose(api);
