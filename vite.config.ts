@@ -1,7 +1,26 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { crossOriginIsolationHeaders } from './sync-server/headers.ts';
+
+// `server.headers` does not reach the HTML that SvelteKit renders in dev, so the page would not
+// be cross-origin isolated there; this middleware puts the headers on every response.
+const crossOriginIsolation: Plugin = {
+  name: 'loupe:cross-origin-isolation',
+  configureServer(server) {
+    server.middlewares.use((_req, res, next) => {
+      for (const [k, v] of Object.entries(crossOriginIsolationHeaders)) res.setHeader(k, v);
+      next();
+    });
+  },
+  configurePreviewServer(server) {
+    server.middlewares.use((_req, res, next) => {
+      for (const [k, v] of Object.entries(crossOriginIsolationHeaders)) res.setHeader(k, v);
+      next();
+    });
+  },
+};
 
 // Big wasm, model and media-runtime files are fetched on demand and cached at runtime,
 // never precached: the shell must install fast and stay small.
@@ -9,6 +28,7 @@ const LAZY_ASSET = /\.(wasm|onnx)$|opencv|ffmpeg-core|ort-wasm/;
 
 export default defineConfig({
   plugins: [
+    crossOriginIsolation,
     sveltekit(),
     SvelteKitPWA({
       registerType: 'prompt',

@@ -39,8 +39,10 @@ export class Access {
 
   /** Adds a member, or changes the role of an existing one. */
   async addMember(db: string, username: string, role: Role): Promise<void> {
-    if (!isWorkspaceDb(db)) throw new AccessError(`"${db}" is not a workspace database name (ws_<lowercase id>).`);
-    if (!ROLES.includes(role)) throw new AccessError(`Unknown role "${role}"; use one of ${ROLES.join(', ')}.`);
+    if (!isWorkspaceDb(db))
+      throw new AccessError(`"${db}" is not a workspace database name (ws_<lowercase id>).`);
+    if (!ROLES.includes(role))
+      throw new AccessError(`Unknown role "${role}"; use one of ${ROLES.join(', ')}.`);
     await this.file.update((data) => {
       const members = (data.databases[db] ??= {});
       members[username] = role;
@@ -149,7 +151,8 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
   }
   if (first === '_session') return { kind: 'session' };
   if (user.admin) {
-    if (isWorkspaceDb(first) && segments.length === 1 && method === 'DELETE') return { kind: 'delete', db: first };
+    if (isWorkspaceDb(first) && segments.length === 1 && method === 'DELETE')
+      return { kind: 'delete', db: first };
     return { kind: 'allow' };
   }
   if (first.startsWith('_')) return adminOnly(`/db/${first}`);
@@ -163,7 +166,8 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
   const isDbRoot = segments.length === 1 || (segments.length === 2 && second === '');
   if (isDbRoot && method === 'PUT') return { kind: 'create', db: first };
   if (isDbRoot && method === 'DELETE') return { kind: 'delete', db: first };
-  if (!read && second !== undefined && MANAGEMENT.has(second)) return { kind: 'member', db: first, need: MANAGERS };
+  if (!read && second !== undefined && MANAGEMENT.has(second))
+    return { kind: 'member', db: first, need: MANAGERS };
   return { kind: 'member', db: first, need: 'any' };
 }
 

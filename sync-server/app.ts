@@ -1,11 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import pkg from '../package.json' with { type: 'json' };
 import { Access } from './access';
 import { authRoutes, createAuthenticator, sendError } from './auth';
 import type { Config } from './config';
 import { createEmbeddedBackend, createProxyBackend, type CouchBackend } from './couch';
+import { lockDataDir } from './datalock';
 import { dbGate } from './gate';
 import { crossOriginIsolationHeaders } from './headers';
 import { staticApp } from './static';
@@ -26,7 +33,9 @@ export function createServices(config: Config): Services {
     users: new UserStore(config.dataDir),
     tokens: new TokenStore(config.dataDir),
     access: new Access(config.dataDir),
-    backend: config.couchdbUrl ? createProxyBackend(config.couchdbUrl) : createEmbeddedBackend(config.dataDir),
+    backend: config.couchdbUrl
+      ? createProxyBackend(config.couchdbUrl)
+      : createEmbeddedBackend(config.dataDir),
   };
 }
 
@@ -52,16 +61,21 @@ export function createApp(config: Config, services: Services = createServices(co
   app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
 
   const backendReady: RequestHandler = (_req, _res, next) => {
-    services.backend.ready.then(() => next(), next);
+    services.backend.start().then(() => next(), next);
   };
-  app.use('/db', requireAuth, backendReady, dbGate(services.access, services.backend), services.backend.handler);
+  app.use(
+    '/db',
+    requireAuth,
+    backendReady,
+    dbGate(services.access, services.backend),
+    services.backend.handler,
+  );
 
   app.use(staticApp(config.appDir));
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'Nothing here.'));
 
   // Express needs all four parameters to treat this as the error handler.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
     if (res.headersSent) {
@@ -70,7 +84,12 @@ export function createApp(config: Config, services: Services = createServices(co
     }
     if (status >= 500) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
     const reason = status >= 500 ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
-    sendError(res, status, status >= 500 ? 'server_error' : status === 404 ? 'not_found' : 'bad_request', reason);
+    sendError(
+      res,
+      status,
+      status >= 500 ? 'server_error' : status === 404 ? 'not_found' : 'bad_request',
+      reason,
+    );
   });
 
   return app;
@@ -88,28 +107,38 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const services = createServices(config);
   const app = createApp(config, services);
   let server: Server | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
     // Listen first, so a taken port is reported before anything touches the data directory.
     server = await listen(app, config.port, config.host);
-    await services.backend.ready;
+    unlock = await lockDataDir(config.dataDir);
+    await services.backend.start();
     if (config.bootstrapAdmin) {
-      await services.users.addIfNone(config.bootstrapAdmin.username, config.bootstrapAdmin.password, { admin: true });
+      await services.users.addIfNone(config.bootstrapAdmin.username, config.bootstrapAdmin.password, {
+        admin: true,
+      });
     }
   } catch (err) {
     await closeServer(server);
     await services.backend.close().catch(() => undefined);
+    await unlock?.();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const running = server;
+  const release = unlock;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
     services,
     close() {
-      closing ??= closeServer(running).then(() => services.backend.close());
+      closing ??= (async () => {
+        await closeServer(running);
+        await services.backend.close();
+        await release();
+      })();
       return closing;
     },
   };

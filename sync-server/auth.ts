@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import * as v from 'valibot';
 import type { Access } from './access';
 import type { TokenStore } from './tokens';
@@ -113,7 +119,12 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
   router.post('/login', json, (req, res, next) => {
     const body = v.safeParse(LoginSchema, req.body);
     if (!body.success) {
-      return sendError(res, 400, 'bad_request', `Send JSON {"username", "password"}: ${v.summarize(body.issues)}`);
+      return sendError(
+        res,
+        400,
+        'bad_request',
+        `Send JSON {"username", "password"}: ${v.summarize(body.issues)}`,
+      );
     }
     (async () => {
       const user = await deps.users.verify(normalizeName(body.output.username), body.output.password);

@@ -24,9 +24,15 @@ async function main(argv: string[]): Promise<number> {
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const args = rest.filter((a) => !a.startsWith('--'));
 
-  if (group === 'user' && command === 'add' && args.length === 1 && [...flags].every((f) => f === '--admin')) {
+  if (
+    group === 'user' &&
+    command === 'add' &&
+    args.length === 1 &&
+    [...flags].every((f) => f === '--admin')
+  ) {
     const name = args[0] ?? '';
-    if (await users.get(name)) throw new UserError(`User "${name}" already exists; use "user passwd ${name}" to change the password.`);
+    if (await users.get(name))
+      throw new UserError(`User "${name}" already exists; use "user passwd ${name}" to change the password.`);
     const user = await users.add(name, await readPassword(), { admin: flags.has('--admin') });
     console.log(`Created ${user.admin ? 'administrator' : 'user'} "${user.name}" in ${dataDir}.`);
     return 0;

@@ -19,7 +19,8 @@ export class ConfigError extends Error {
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const USERNAME_RULE = 'lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
+export const USERNAME_RULE =
+  'lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 export const MIN_PASSWORD_LENGTH = 8;
 
 const EnvSchema = v.pipe(
@@ -35,8 +36,14 @@ const EnvSchema = v.pipe(
       '8080',
     ),
     HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('HOST must not be empty')), '127.0.0.1'),
-    LOUPE_DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_DATA_DIR must not be empty')), './data'),
-    LOUPE_APP_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_APP_DIR must not be empty')), './build'),
+    LOUPE_DATA_DIR: v.optional(
+      v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_DATA_DIR must not be empty')),
+      './data',
+    ),
+    LOUPE_APP_DIR: v.optional(
+      v.pipe(v.string(), v.trim(), v.nonEmpty('LOUPE_APP_DIR must not be empty')),
+      './build',
+    ),
     COUCHDB_URL: v.optional(
       v.pipe(
         v.string(),
@@ -49,7 +56,11 @@ const EnvSchema = v.pipe(
       ),
     ),
     LOUPE_ADMIN_USER: v.optional(
-      v.pipe(v.string(), v.trim(), v.check((s) => s === '' || USERNAME.test(s), `LOUPE_ADMIN_USER must use ${USERNAME_RULE}`)),
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.check((s) => s === '' || USERNAME.test(s), `LOUPE_ADMIN_USER must use ${USERNAME_RULE}`),
+      ),
     ),
     LOUPE_ADMIN_PASSWORD: v.optional(
       v.pipe(

@@ -1,3 +1,6 @@
+// The root tsconfig does not include sync-server/, so the ambient typings travel with the
+// module that needs them, into every program that imports it.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./vendor.d.ts" />
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -18,8 +21,8 @@ export interface CouchBackend {
   /** Serves a request whose url is relative to /db. */
   handler: RequestHandler;
   exists(db: string): Promise<boolean>;
-  /** Resolves when the backend can take requests. */
-  ready: Promise<void>;
+  /** Opens the backend; memoized, and awaited before any request reaches `handler`. */
+  start(): Promise<void>;
   describe: string;
   close(): Promise<void>;
 }
@@ -32,14 +35,17 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
   // minimumForPouchDB leaves out /_config, /_users, /_replicate, sessions and CORS: the
   // gate in front is the only authority, so there is no admin party to lock down.
   const app = expressPouchDB({ mode: 'minimumForPouchDB' });
-  // Opening the list of databases now surfaces a locked or unreadable data directory at
-  // start rather than on the first request.
-  const ready = app.setPouchDB(Pouch).then(async () => {
-    await Pouch.allDbs?.();
-  });
+  let started: Promise<void> | undefined;
   return {
     handler: app,
-    ready,
+    start() {
+      // Listing the databases opens the store, so a broken data directory fails the start
+      // rather than the first request.
+      started ??= app.setPouchDB(Pouch).then(async () => {
+        await Pouch.allDbs?.();
+      });
+      return started;
+    },
     describe: `embedded store in ${prefix}`,
     // Asked of the disk rather than express-pouchdb's allDbs(), whose list is fed by
     // process-wide PouchDB events and so also counts databases opened by other code.
@@ -51,7 +57,8 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
       }
     },
     async close() {
-      await ready.catch(() => undefined);
+      if (!started) return;
+      await started.catch(() => undefined);
       const open = [...(Pouch.__dbCacheMap?.values() ?? [])];
       Pouch.__dbCacheMap?.clear();
       await Promise.allSettled(open.map((db) => db.close()));
@@ -76,7 +83,9 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
   const base = new URL(couchdbUrl);
   const credentials = base.username
     ? 'Basic ' +
-      Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')
+      Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString(
+        'base64',
+      )
     : undefined;
   base.username = '';
   base.password = '';
@@ -100,7 +109,8 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       // The client's Authorization is ours (a Loupe token); the proxy speaks as the server.
-      if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name === 'cookie') continue;
+      if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name === 'cookie')
+        continue;
       headers[name] = value;
     }
     const out = upstream(req.method, req.url, headers);
@@ -121,7 +131,9 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
         res.destroy(err);
         return;
       }
-      res.status(502).json({ error: 'bad_gateway', reason: `CouchDB at ${shown} could not be reached: ${err.message}` });
+      res
+        .status(502)
+        .json({ error: 'bad_gateway', reason: `CouchDB at ${shown} could not be reached: ${err.message}` });
     });
     // A client that goes away (a long-polled _changes feed, say) must not leave the upstream request open.
     res.on('close', () => {
@@ -132,7 +144,7 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
 
   return {
     handler,
-    ready: Promise.resolve(),
+    start: () => Promise.resolve(),
     describe: `CouchDB at ${shown}`,
     exists(db) {
       return new Promise((resolve, reject) => {
@@ -141,9 +153,12 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
           incoming.resume();
           if (incoming.statusCode === 200) resolve(true);
           else if (incoming.statusCode === 404) resolve(false);
-          else reject(new Error(`CouchDB at ${shown} answered ${incoming.statusCode ?? '?'} for HEAD /${db}`));
+          else
+            reject(new Error(`CouchDB at ${shown} answered ${incoming.statusCode ?? '?'} for HEAD /${db}`));
         });
-        out.on('error', (err) => reject(new Error(`CouchDB at ${shown} could not be reached: ${err.message}`)));
+        out.on('error', (err) =>
+          reject(new Error(`CouchDB at ${shown} could not be reached: ${err.message}`)),
+        );
         out.end();
       });
     },

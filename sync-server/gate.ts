@@ -13,14 +13,25 @@ export function dbGate(access: Access, backend: CouchBackend): RequestHandler {
   };
 }
 
-async function decide(access: Access, backend: CouchBackend, req: Request, res: Response, next: NextFunction) {
+async function decide(
+  access: Access,
+  backend: CouchBackend,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) {
   const { user } = getAuth(req);
   const path = req.url.split('?')[0] ?? '/';
   const decision = classifyDbRequest(user, req.method, path);
 
   switch (decision.kind) {
     case 'deny':
-      return sendError(res, decision.status, decision.status === 400 ? 'bad_request' : 'forbidden', decision.reason);
+      return sendError(
+        res,
+        decision.status,
+        decision.status === 400 ? 'bad_request' : 'forbidden',
+        decision.reason,
+      );
 
     case 'allow':
       return next();
@@ -38,18 +49,29 @@ async function decide(access: Access, backend: CouchBackend, req: Request, res: 
       if (!role) {
         // PouchDB and RxDB probe a database with GET and create it on a 404, so a name
         // nobody has created yet must answer 404 rather than 403.
-        if (!(await backend.exists(decision.db))) return sendError(res, 404, 'not_found', 'Database does not exist.');
+        if (!(await backend.exists(decision.db)))
+          return sendError(res, 404, 'not_found', 'Database does not exist.');
         return sendError(res, 403, 'forbidden', notMember(decision.db));
       }
       if (decision.need !== 'any' && !decision.need.includes(role)) {
-        return sendError(res, 403, 'forbidden', `This needs the role ${decision.need.join(' or ')} in ${decision.db}; you are ${role}.`);
+        return sendError(
+          res,
+          403,
+          'forbidden',
+          `This needs the role ${decision.need.join(' or ')} in ${decision.db}; you are ${role}.`,
+        );
       }
       return next();
     }
 
     case 'delete': {
       if (!user.admin && (await access.roleOf(decision.db, user.name)) !== 'owner') {
-        return sendError(res, 403, 'forbidden', `Only an owner of ${decision.db} or an administrator can delete it.`);
+        return sendError(
+          res,
+          403,
+          'forbidden',
+          `Only an owner of ${decision.db} or an administrator can delete it.`,
+        );
       }
       // Memberships go with the database, so the name can be used again. They are
       // removed before the backend answers (the client may act on the answer at once)

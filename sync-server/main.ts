@@ -1,4 +1,5 @@
 import { startServer, type RunningServer } from './app';
+import { DataDirInUseError } from './datalock';
 import { ConfigError, loadConfig, type Config } from './config';
 
 /** `node --import tsx sync-server/main.ts`: serves the app and /db until stopped. */
@@ -16,10 +17,15 @@ async function main(): Promise<void> {
     server = await startServer(config);
   } catch (err) {
     if (codeOf(err) === 'EADDRINUSE') {
-      fail(`Port ${config.port} on ${config.host} is already in use. Stop the other server or set PORT=... to use another port.`);
+      fail(
+        `Port ${config.port} on ${config.host} is already in use. Stop the other server or set PORT=... to use another port.`,
+      );
     }
+    if (err instanceof DataDirInUseError) fail(err.message);
     if (codeOf(err) === 'EACCES') {
-      fail(`Not allowed to listen on port ${config.port} on ${config.host}. Set PORT=... to a port above 1023.`);
+      fail(
+        `Not allowed to listen on port ${config.port} on ${config.host}. Set PORT=... to a port above 1023.`,
+      );
     }
     throw err;
   }

@@ -18,7 +18,11 @@ export type PasswordHash = v.InferOutput<typeof PasswordHashSchema>;
 
 const DEFAULTS = { N: 16384, r: 8, p: 1, keyLength: 64 } as const;
 
-function derive(password: string, salt: Buffer, params: Omit<PasswordHash, 'algorithm' | 'salt' | 'hash'>): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  params: Omit<PasswordHash, 'algorithm' | 'salt' | 'hash'>,
+): Promise<Buffer> {
   const options: ScryptOptions = {
     N: params.N,
     r: params.r,

@@ -11,10 +11,7 @@ export const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 const TokensFileSchema = v.object({
   version: v.literal(1),
-  tokens: v.record(
-    v.string(),
-    v.object({ user: v.string(), createdAt: v.number(), expiresAt: v.number() }),
-  ),
+  tokens: v.record(v.string(), v.object({ user: v.string(), createdAt: v.number(), expiresAt: v.number() })),
 });
 type TokensFile = v.InferOutput<typeof TokensFileSchema>;
 
@@ -26,7 +23,10 @@ export class TokenStore {
   private readonly file: JsonFile<TokensFile>;
 
   constructor(dataDir: string) {
-    this.file = new JsonFile(join(dataDir, 'loupe', 'tokens.json'), TokensFileSchema, () => ({ version: 1, tokens: {} }));
+    this.file = new JsonFile(join(dataDir, 'loupe', 'tokens.json'), TokensFileSchema, () => ({
+      version: 1,
+      tokens: {},
+    }));
   }
 
   async issue(user: string, now = Date.now()): Promise<{ token: string; expiresAt: number }> {

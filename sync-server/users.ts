@@ -46,7 +46,10 @@ export class UserStore {
   private readonly file: JsonFile<UsersFile>;
 
   constructor(dataDir: string) {
-    this.file = new JsonFile(join(dataDir, 'loupe', 'users.json'), UsersFileSchema, () => ({ version: 1, users: {} }));
+    this.file = new JsonFile(join(dataDir, 'loupe', 'users.json'), UsersFileSchema, () => ({
+      version: 1,
+      users: {},
+    }));
   }
 
   async list(): Promise<User[]> {
@@ -69,7 +72,12 @@ export class UserStore {
     checkUsername(name);
     checkPassword(password);
     const hash = await hashPassword(password);
-    const record: UserRecord = { name, admin: options.admin ?? false, password: hash, createdAt: new Date().toISOString() };
+    const record: UserRecord = {
+      name,
+      admin: options.admin ?? false,
+      password: hash,
+      createdAt: new Date().toISOString(),
+    };
     await this.file.update((data) => {
       if (Object.hasOwn(data.users, name)) throw new UserError(`User "${name}" already exists.`);
       data.users[name] = record;
@@ -84,7 +92,12 @@ export class UserStore {
     const hash = await hashPassword(password);
     return this.file.update((data) => {
       if (Object.keys(data.users).length > 0) return false;
-      data.users[name] = { name, admin: options.admin ?? false, password: hash, createdAt: new Date().toISOString() };
+      data.users[name] = {
+        name,
+        admin: options.admin ?? false,
+        password: hash,
+        createdAt: new Date().toISOString(),
+      };
       return true;
     });
   }

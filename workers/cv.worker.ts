@@ -56,7 +56,10 @@ function loadOpenCv(): Promise<OpenCv> {
     const cv = g.cv;
     if (!cv) throw new Error('opencv.js did not define self.cv');
     return new Promise<OpenCv>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('OpenCV runtime did not initialise within 60 s')), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error('OpenCV runtime did not initialise within 60 s')),
+        60_000,
+      );
       const done = (m: OpenCv) => {
         clearTimeout(timer);
         delete m.then;

@@ -3,7 +3,6 @@ import * as Comlink from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { TINY_INPUT } from './lib/expected';
 
-
 export interface TinyModelResult {
   input: number[];
   output: number[];
@@ -40,7 +39,10 @@ function loadOrt(): Promise<Ort> {
 }
 
 const api = {
-  async runTinyModel(modelUrl = '/models/tiny.onnx', input: number[] = [...TINY_INPUT]): Promise<TinyModelResult> {
+  async runTinyModel(
+    modelUrl = '/models/tiny.onnx',
+    input: number[] = [...TINY_INPUT],
+  ): Promise<TinyModelResult> {
     const t0 = performance.now();
     const wasLoaded = ortPromise !== null;
     const ort = await loadOrt();
@@ -50,7 +52,10 @@ const api = {
     const reused = sessions.has(url);
     let session = sessions.get(url);
     if (!session) {
-      session = ort.InferenceSession.create(url, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      session = ort.InferenceSession.create(url, {
+        executionProviders: ['wasm'],
+        graphOptimizationLevel: 'all',
+      });
       sessions.set(url, session);
       session.catch(() => sessions.delete(url));
     }

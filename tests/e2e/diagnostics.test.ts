@@ -32,7 +32,9 @@ beforeAll(async () => {
     throw new Error('build/ is missing: run `npm run build` before the e2e tests');
   }
   if (!existsSync(join(APP_DIR, 'models', 'tiny.onnx'))) {
-    throw new Error('build/models/tiny.onnx is missing: run `npm run build` (it runs scripts/make-models.mjs)');
+    throw new Error(
+      'build/models/tiny.onnx is missing: run `npm run build` (it runs scripts/make-models.mjs)',
+    );
   }
   dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-diag-'));
   const { startServer } = await import('../../sync-server/app');
@@ -66,7 +68,13 @@ async function openDiagnostics(query = ''): Promise<{ page: Page; requests: stri
 
 const attr = (page: Page, testId: string, name: string) => page.getByTestId(testId).getAttribute(name);
 
-async function waitForAttr(page: Page, testId: string, name: string, pred: (v: string | null) => boolean, timeout = 30_000) {
+async function waitForAttr(
+  page: Page,
+  testId: string,
+  name: string,
+  pred: (v: string | null) => boolean,
+  timeout = 30_000,
+) {
   await expect
     .poll(() => attr(page, testId, name), { timeout, interval: 100 })
     .toSatisfy((v: string | null) => pred(v));
@@ -139,22 +147,43 @@ describe('diagnostics page', () => {
     const errors = await page.locator('[data-testid$="-error"]').allInnerTexts();
     expect(statuses, errors.join('\n')).toEqual({ onnx: 'ok', ffmpeg: 'ok', opencv: 'ok', three: 'ok' });
 
-    const onnx = await checkResult<{ output: number[]; dims: number[]; numThreads: number; backend: string; sessionMs: number; runMs: number }>(page, 'onnx');
+    const onnx = await checkResult<{
+      output: number[];
+      dims: number[];
+      numThreads: number;
+      backend: string;
+      sessionMs: number;
+      runMs: number;
+    }>(page, 'onnx');
     expect(onnx.output).toEqual(TINY_OUTPUT);
     expect(onnx.dims).toEqual([1, 3]);
     expect(onnx.backend).toBe('wasm');
     expect(onnx.numThreads).toBe(2); // cross-origin isolated → threads
 
-    const ff = await checkResult<{ rc: number; versionLine: string; loadMs: number; execMs: number }>(page, 'ffmpeg');
+    const ff = await checkResult<{ rc: number; versionLine: string; loadMs: number; execMs: number }>(
+      page,
+      'ffmpeg',
+    );
     expect(ff.rc).toBe(0);
     expect(ff.versionLine).toMatch(/^ffmpeg version \S+/);
 
-    const cv = await checkResult<{ version: string; lut: number[][]; output: { min: number; max: number; distinct: number; sum: number }; loadMs: number; runMs: number }>(page, 'opencv');
+    const cv = await checkResult<{
+      version: string;
+      lut: number[][];
+      output: { min: number; max: number; distinct: number; sum: number };
+      loadMs: number;
+      runMs: number;
+    }>(page, 'opencv');
     expect(cv.version).toBe('4.12.0');
     expect(cv.lut).toEqual(EQ_LUT);
     expect(cv.output).toEqual({ min: 0, max: 255, distinct: 32, sum: EQ_SUM });
 
-    const three = await checkResult<{ center: number[]; corner: number[]; revision: string; firstFrameMs: number }>(page, 'three');
+    const three = await checkResult<{
+      center: number[];
+      corner: number[];
+      revision: string;
+      firstFrameMs: number;
+    }>(page, 'three');
     expect(three.revision).toBe('187');
     for (let i = 0; i < 4; i++) expect(Math.abs(three.corner[i]! - THREE_BG[i]!)).toBeLessThanOrEqual(2);
     const [r, g, b] = three.center as [number, number, number];

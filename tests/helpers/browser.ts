@@ -3,7 +3,13 @@
  * browser (Playwright's own browser downloads are not used).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -55,7 +61,11 @@ export interface TestContext {
  */
 export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<TestContext> {
   const { captureLogs = true, ...contextOptions } = opts;
-  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 }, ...contextOptions });
+  const context = await browser.newContext({
+    serviceWorkers: 'block',
+    viewport: { width: 1280, height: 900 },
+    ...contextOptions,
+  });
   const logs: string[] = [];
   if (captureLogs) {
     context.on('page', (p) => attachLogs(p, logs));

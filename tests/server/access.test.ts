@@ -50,16 +50,27 @@ describe('database access', () => {
       ['PUT', `/db/${db}`],
       ['DELETE', `/db/${db}`],
     ] as const) {
-      const res = await call(server, path, { method, auth: bob, json: method === 'POST' ? { docs: [] } : undefined });
+      const res = await call(server, path, {
+        method,
+        auth: bob,
+        json: method === 'POST' ? { docs: [] } : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(403);
       const reason = method === 'DELETE' ? 'Only an owner' : 'not a member';
-      expect(res.body, `${method} ${path}`).toMatchObject({ error: 'forbidden', reason: expect.stringContaining(reason) });
+      expect(res.body, `${method} ${path}`).toMatchObject({
+        error: 'forbidden',
+        reason: expect.stringContaining(reason),
+      });
     }
 
     await server.services.access.addMember(db, 'bob', 'worker');
     const read = await call(server, `/db/${db}/doc1`, { auth: bob });
     expect(read.status).toBe(200);
-    const write = await call(server, `/db/${db}/_bulk_docs`, { method: 'POST', auth: bob, json: { docs: [{ _id: 'b1' }] } });
+    const write = await call(server, `/db/${db}/_bulk_docs`, {
+      method: 'POST',
+      auth: bob,
+      json: { docs: [{ _id: 'b1' }] },
+    });
     expect(write.status).toBe(201);
     // Still not for carol.
     expect((await call(server, `/db/${db}/doc1`, { auth: carol })).status).toBe(403);
@@ -108,7 +119,14 @@ describe('database access', () => {
   });
 
   it('keeps server-level endpoints and non-workspace names to admins', async () => {
-    for (const path of ['/db/_all_dbs', '/db/_config', '/db/_users', '/db/_replicate', '/db/_active_tasks', '/db/otherdb']) {
+    for (const path of [
+      '/db/_all_dbs',
+      '/db/_config',
+      '/db/_users',
+      '/db/_replicate',
+      '/db/_active_tasks',
+      '/db/otherdb',
+    ]) {
       const res = await call(server, path, { auth: alice });
       expect(res.status, path).toBe(403);
     }
@@ -152,9 +170,15 @@ describe('classifyDbRequest', () => {
     expect(classifyDbRequest(user, 'PUT', '/ws_01abc/')).toEqual({ kind: 'create', db: 'ws_01abc' });
     expect(classifyDbRequest(user, 'DELETE', '/ws_01abc')).toEqual({ kind: 'delete', db: 'ws_01abc' });
     expect(classifyDbRequest(admin, 'DELETE', '/ws_01abc')).toEqual({ kind: 'delete', db: 'ws_01abc' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/doc')).toEqual({ kind: 'member', db: 'ws_01abc', need: 'any' });
+    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/doc')).toEqual({
+      kind: 'member',
+      db: 'ws_01abc',
+      need: 'any',
+    });
     expect(classifyDbRequest(user, 'PUT', '/ws_01abc/_local/checkpoint')).toMatchObject({ need: 'any' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/_security')).toMatchObject({ need: ['owner', 'maintainer'] });
+    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/_security')).toMatchObject({
+      need: ['owner', 'maintainer'],
+    });
     expect(classifyDbRequest(user, 'GET', '/WS_01ABC')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(user, 'GET', '/ws_01abc%2F..')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(user, 'GET', '/ws_01abc/%E0%A4%A')).toMatchObject({ kind: 'deny', status: 400 });
@@ -164,10 +188,13 @@ describe('classifyDbRequest', () => {
 function rawGet(base: string, path: string, auth: string): Promise<number> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, headers: { authorization: auth } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path, headers: { authorization: auth } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -24,7 +24,10 @@ describe('authentication', () => {
     for (const path of ['/db/', '/db/ws_abc', '/db/_all_dbs', '/api/auth/me', '/api/anything']) {
       const res = await call(server, path);
       expect(res.status, path).toBe(401);
-      expect(res.body, path).toMatchObject({ error: 'unauthorized', reason: expect.stringContaining('Sign in') });
+      expect(res.body, path).toMatchObject({
+        error: 'unauthorized',
+        reason: expect.stringContaining('Sign in'),
+      });
     }
     const bad = await call(server, '/db/', { auth: bearer('not-a-real-token') });
     expect(bad.status).toBe(401);
@@ -32,10 +35,16 @@ describe('authentication', () => {
   });
 
   it('rejects a wrong password and an unknown user with 401', async () => {
-    const wrong = await call(server, '/api/auth/login', { method: 'POST', json: { username: 'alice', password: 'nope-nope' } });
+    const wrong = await call(server, '/api/auth/login', {
+      method: 'POST',
+      json: { username: 'alice', password: 'nope-nope' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: 'unauthorized', reason: 'Invalid username or password.' });
-    const unknown = await call(server, '/api/auth/login', { method: 'POST', json: { username: 'mallory', password: PASSWORD } });
+    const unknown = await call(server, '/api/auth/login', {
+      method: 'POST',
+      json: { username: 'mallory', password: PASSWORD },
+    });
     expect(unknown.status).toBe(401);
     const basicWrong = await call(server, '/db/', { auth: basic('alice', 'wrong-password') });
     expect(basicWrong.status).toBe(401);
@@ -48,7 +57,10 @@ describe('authentication', () => {
   });
 
   it('logs in, answers /me, and revokes the token on logout', async () => {
-    const login = await call(server, '/api/auth/login', { method: 'POST', json: { username: 'Alice', password: PASSWORD } });
+    const login = await call(server, '/api/auth/login', {
+      method: 'POST',
+      json: { username: 'Alice', password: PASSWORD },
+    });
     expect(login.status).toBe(200);
     const body = login.body as { token: string; expiresAt: string; user: { name: string; admin: boolean } };
     expect(body.user).toEqual({ name: 'alice', admin: false });
@@ -76,10 +88,15 @@ describe('authentication', () => {
   });
 
   it('stores scrypt hashes and hashed tokens, never the password or token itself', async () => {
-    const login = await call(server, '/api/auth/login', { method: 'POST', json: { username: 'alice', password: PASSWORD } });
+    const login = await call(server, '/api/auth/login', {
+      method: 'POST',
+      json: { username: 'alice', password: PASSWORD },
+    });
     const { token } = login.body as { token: string };
 
-    const usersFile = JSON.parse(await readFile(join(server.dirs.dataDir, 'loupe', 'users.json'), 'utf8')) as {
+    const usersFile = JSON.parse(
+      await readFile(join(server.dirs.dataDir, 'loupe', 'users.json'), 'utf8'),
+    ) as {
       users: Record<string, { password: Record<string, unknown> }>;
     };
     const stored = usersFile.users.alice?.password;
@@ -104,14 +121,19 @@ describe('authentication', () => {
   it('sees accounts added by another process-level store (the CLI) without a restart', async () => {
     const { UserStore } = await import('../../sync-server/users');
     await new UserStore(server.dirs.dataDir).add('bob', 'another-password');
-    const res = await call(server, '/api/auth/login', { method: 'POST', json: { username: 'bob', password: 'another-password' } });
+    const res = await call(server, '/api/auth/login', {
+      method: 'POST',
+      json: { username: 'bob', password: 'another-password' },
+    });
     expect(res.status).toBe(200);
   });
 });
 
 describe('bootstrap admin', () => {
   it('creates the admin account on start only when there are no accounts', async () => {
-    const server = await startTestServer({ bootstrapAdmin: { username: 'root', password: 'bootstrap-pass' } });
+    const server = await startTestServer({
+      bootstrapAdmin: { username: 'root', password: 'bootstrap-pass' },
+    });
     try {
       expect(await server.services.users.list()).toEqual([{ name: 'root', admin: true }]);
       const res = await call(server, '/db/_all_dbs', { auth: basic('root', 'bootstrap-pass') });
@@ -121,7 +143,10 @@ describe('bootstrap admin', () => {
     }
     // A restart with different bootstrap credentials leaves the existing accounts alone.
     const { startServer } = await import('../../sync-server/app');
-    const again = await startServer({ ...server.config, bootstrapAdmin: { username: 'other', password: 'other-password' } });
+    const again = await startServer({
+      ...server.config,
+      bootstrapAdmin: { username: 'other', password: 'other-password' },
+    });
     try {
       expect((await again.services.users.list()).map((u) => u.name)).toEqual(['root']);
     } finally {

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { startServer, type RunningServer } from '../../sync-server/app';
 import type { Config } from '../../sync-server/config';
 
-export const INDEX_HTML = '<!doctype html><html><head><title>Loupe test shell</title></head><body>shell</body></html>';
+export const INDEX_HTML =
+  '<!doctype html><html><head><title>Loupe test shell</title></head><body>shell</body></html>';
 
 /** A temp folder with a data dir and a small fake SPA build. Call cleanup() when done. */
 export async function tempDirs(options: { withApp?: boolean } = {}) {
@@ -39,7 +40,13 @@ export async function startTestServer(
   options: { withApp?: boolean } = {},
 ): Promise<TestServer> {
   const dirs = await tempDirs(options);
-  const config: Config = { port: 0, host: '127.0.0.1', dataDir: dirs.dataDir, appDir: dirs.appDir, ...overrides };
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dirs.dataDir,
+    appDir: dirs.appDir,
+    ...overrides,
+  };
   const server = await startServer(config);
   return {
     ...server,
@@ -103,11 +110,15 @@ export async function userWithToken(
 }
 
 export function expectIsolationHeaders(headers: Headers): void {
-  const missing = ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'].filter(
-    (h) => !headers.get(h),
-  );
+  const missing = [
+    'cross-origin-opener-policy',
+    'cross-origin-embedder-policy',
+    'cross-origin-resource-policy',
+  ].filter((h) => !headers.get(h));
   if (missing.length) throw new Error(`missing headers: ${missing.join(', ')}`);
   if (headers.get('cross-origin-opener-policy') !== 'same-origin') throw new Error('COOP is not same-origin');
-  if (headers.get('cross-origin-embedder-policy') !== 'require-corp') throw new Error('COEP is not require-corp');
-  if (headers.get('cross-origin-resource-policy') !== 'same-origin') throw new Error('CORP is not same-origin');
+  if (headers.get('cross-origin-embedder-policy') !== 'require-corp')
+    throw new Error('COEP is not require-corp');
+  if (headers.get('cross-origin-resource-policy') !== 'same-origin')
+    throw new Error('CORP is not same-origin');
 }

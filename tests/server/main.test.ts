@@ -1,16 +1,29 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../sync-server/config';
 import { startTestServer, tempDirs } from './helpers';
 import { runScript } from './process';
 
-const BASE_ENV = { HOST: undefined, PORT: undefined, COUCHDB_URL: undefined, LOUPE_ADMIN_USER: undefined, LOUPE_ADMIN_PASSWORD: undefined };
+const BASE_ENV = {
+  HOST: undefined,
+  PORT: undefined,
+  COUCHDB_URL: undefined,
+  LOUPE_ADMIN_USER: undefined,
+  LOUPE_ADMIN_PASSWORD: undefined,
+};
 
 describe('main.ts', () => {
   it('exits with code 1 and a clear message when the port is taken', async () => {
     const server = await startTestServer();
     try {
       const result = await runScript('sync-server/main.ts', [], {
-        env: { ...BASE_ENV, PORT: String(server.port), HOST: '127.0.0.1', LOUPE_DATA_DIR: server.dirs.dataDir + '-2' },
+        env: {
+          ...BASE_ENV,
+          PORT: String(server.port),
+          HOST: '127.0.0.1',
+          LOUPE_DATA_DIR: server.dirs.dataDir,
+        },
       });
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
@@ -21,20 +34,45 @@ describe('main.ts', () => {
     }
   });
 
+  it('exits with code 1 and a clear message when another server uses the data directory', async () => {
+    const server = await startTestServer();
+    try {
+      const result = await runScript('sync-server/main.ts', [], {
+        env: { ...BASE_ENV, PORT: '0', LOUPE_DATA_DIR: server.dirs.dataDir },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `The data directory ${server.dirs.dataDir} is in use by another Loupe server (pid ${process.pid}). Stop it or set LOUPE_DATA_DIR=... to another directory.`,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('prints where it serves and shuts down cleanly on SIGTERM', async () => {
     const dirs = await tempDirs();
+    let sent = false;
     try {
       const result = await runScript('sync-server/main.ts', [], {
         env: { ...BASE_ENV, PORT: '0', LOUPE_DATA_DIR: dirs.dataDir, LOUPE_APP_DIR: dirs.appDir },
         until: (stdout, kill) => {
-          if (stdout.includes('No accounts yet')) kill('SIGTERM');
+          if (!sent && stdout.includes('No accounts yet')) {
+            sent = true;
+            kill('SIGTERM');
+          }
         },
       });
       expect(result.stdout).toMatch(
-        new RegExp(`^Loupe is serving on http://127\\.0\\.0\\.1:\\d+ \\(data: ${dirs.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`, 'm'),
+        new RegExp(
+          `^Loupe is serving on http://127\\.0\\.0\\.1:\\d+ \\(data: ${dirs.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`,
+          'm',
+        ),
       );
       expect(result.stdout).toContain('No accounts yet');
+      expect(result.stdout).toContain('Received SIGTERM, shutting down');
       expect(result.code).toBe(0);
+      // The data directory lock is released on a clean shutdown.
+      expect(existsSync(join(dirs.dataDir, 'loupe', 'server.pid'))).toBe(false);
     } finally {
       await dirs.cleanup();
     }
@@ -53,7 +91,12 @@ describe('main.ts', () => {
 describe('loadConfig', () => {
   it('applies defaults and resolves paths', () => {
     const config = loadConfig({}, '/srv/loupe');
-    expect(config).toEqual({ port: 8080, host: '127.0.0.1', dataDir: '/srv/loupe/data', appDir: '/srv/loupe/build' });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/srv/loupe/data',
+      appDir: '/srv/loupe/build',
+    });
   });
 
   it('reads every variable', () => {
@@ -89,7 +132,9 @@ describe('loadConfig', () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toContain('COUCHDB_URL must be an http:// or https:// URL such as http://admin:password@127.0.0.1:5984');
+    expect(message).toContain(
+      'COUCHDB_URL must be an http:// or https:// URL such as http://admin:password@127.0.0.1:5984',
+    );
     expect(message).toContain('ftp://admin:***@couch');
     expect(message).not.toContain('hunter22');
   });
@@ -100,6 +145,8 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a number/);
     expect(() => loadConfig({ LOUPE_ADMIN_USER: 'root' })).toThrow(/must be set together/);
-    expect(() => loadConfig({ LOUPE_ADMIN_USER: 'root', LOUPE_ADMIN_PASSWORD: 'short' })).toThrow(/at least 8 characters/);
+    expect(() => loadConfig({ LOUPE_ADMIN_USER: 'root', LOUPE_ADMIN_PASSWORD: 'short' })).toThrow(
+      /at least 8 characters/,
+    );
   });
 });

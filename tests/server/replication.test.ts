@@ -15,7 +15,12 @@ function remoteWithToken(url: string, authorization: string): PouchDatabase {
 }
 
 function annotation(i: number): PouchDoc {
-  return { _id: `ann_${String(i).padStart(4, '0')}`, type: 'annotation', label: i % 2 ? 'cat' : 'dog', bbox: [i, i, 10, 10] };
+  return {
+    _id: `ann_${String(i).padStart(4, '0')}`,
+    type: 'annotation',
+    label: i % 2 ? 'cat' : 'dog',
+    bbox: [i, i, 10, 10],
+  };
 }
 
 describe('replication with a real PouchDB client', () => {

@@ -1,7 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, expectIsolationHeaders, INDEX_HTML, startTestServer, userWithToken, type TestServer } from './helpers';
+import {
+  call,
+  expectIsolationHeaders,
+  INDEX_HTML,
+  startTestServer,
+  userWithToken,
+  type TestServer,
+} from './helpers';
 
 describe('static app and headers', () => {
   let server: TestServer;

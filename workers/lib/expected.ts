@@ -24,7 +24,10 @@ export function cvDemoImage(width = CV_DEMO_WIDTH, height = CV_DEMO_HEIGHT): Uin
  * What cv.equalizeHist must produce for cvDemoImage(): with n equal bins, OpenCV maps the
  * k-th occupied level to round(k · 255 / (n − 1)) (never a .5 tie for n = 32).
  */
-export function expectedEqualizeLut(levels = CV_DEMO_LEVELS, offset = CV_DEMO_OFFSET): Array<[number, number]> {
+export function expectedEqualizeLut(
+  levels = CV_DEMO_LEVELS,
+  offset = CV_DEMO_OFFSET,
+): Array<[number, number]> {
   return Array.from({ length: levels }, (_, k) => [offset + k, Math.round((k * 255) / (levels - 1))]);
 }
 

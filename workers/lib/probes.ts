@@ -53,12 +53,16 @@ export async function probeWebGpu(): Promise<WebGpuInfo> {
   if (!gpu) {
     return {
       status: 'unavailable',
-      reason: globalThis.isSecureContext === false ? 'navigator.gpu missing (not a secure context)' : 'navigator.gpu missing',
+      reason:
+        globalThis.isSecureContext === false
+          ? 'navigator.gpu missing (not a secure context)'
+          : 'navigator.gpu missing',
     };
   }
   try {
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return { status: 'unavailable', reason: 'requestAdapter() returned null (no usable adapter)' };
+    if (!adapter)
+      return { status: 'unavailable', reason: 'requestAdapter() returned null (no usable adapter)' };
     // `adapter.info` is the current API; older builds only had `requestAdapterInfo()` and
     // `adapter.isFallbackAdapter`.
     const legacy = adapter as GPUAdapter & {

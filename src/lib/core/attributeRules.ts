@@ -18,7 +18,6 @@ export interface CheckedAttribute {
   default_value?: string | undefined;
 }
 
-
 const isNumeric = (text: string): boolean => text.trim() !== '' && Number.isFinite(Number(text));
 
 function numberProblems(values: string[], defaultValue: string | undefined): AttributeProblem[] {
@@ -50,7 +49,11 @@ function numberProblems(values: string[], defaultValue: string | undefined): Att
 }
 
 /** What is wrong with an attribute's values and default for its input type. */
-export function attributeProblems({ input_type, values, default_value }: CheckedAttribute): AttributeProblem[] {
+export function attributeProblems({
+  input_type,
+  values,
+  default_value,
+}: CheckedAttribute): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
   if (default_value !== undefined && default_value.length > DEFAULT_VALUE_MAX) {
     problems.push({
@@ -101,4 +104,3 @@ export function attributeProblems({ input_type, values, default_value }: Checked
   }
   return problems;
 }
-

@@ -8,9 +8,7 @@ import {
   LABEL_TYPES,
   type AttributeSpec,
   type Id,
-  type InputType,
   type LabelSpec,
-  type LabelType,
   type SublabelSpec,
 } from './types';
 
@@ -365,4 +363,3 @@ export function parseLabelsText(text: string, options: ParseLabelsOptions = {}):
     }),
   };
 }
-

@@ -1,7 +1,6 @@
 import type { AttributeSpec, Id, InputType, LabelSpec, LabelType } from './types';
 
-/** Labels as CVAT's "Raw" label editor shows them. */
-
+/** An attribute as CVAT's "Raw" label editor shows it. */
 export interface RawAttribute {
   id?: Id;
   name: string;

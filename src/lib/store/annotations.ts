@@ -1,4 +1,4 @@
-import type { RxStorageWriteError } from 'rxdb';
+import type { BulkWriteRow, RxDocumentData, RxStorageWriteError } from 'rxdb';
 import { filter, map, type Observable } from 'rxjs';
 import type { Diff } from '../core/diff';
 import { now } from '../core/ids';
@@ -27,13 +27,13 @@ export interface AnnotationStore {
   loadJob(jobId: Id): Promise<JobAnnotations>;
   objectsOnFrame(jobId: Id, frame: number): Promise<FrameObject[]>;
   /**
-   * Writes a diff: each touched frame document is read once and modified once, new frame
-   * documents are inserted in one bulk insert. An object whose `frame` changed moves documents.
+   * Writes a diff in one bulk write: each touched frame document is read and written once.
+   * An object whose `frame` changed moves between frame documents.
    */
   applyDiff(jobId: Id, diff: AnnotationDiff): Promise<void>;
   /**
-   * Fast path for imports: overwrites the documents of the frames that `objects` touch with
-   * exactly those objects, in one bulk upsert, without reading them first.
+   * For imports: the frames that `objects` touch end up holding exactly those objects (earlier
+   * objects and tombstones of those frames are dropped), in one bulk write.
    */
   replaceFrames(jobId: Id, objects: readonly FrameObject[]): Promise<void>;
   /** Emits the new objects of a frame each time one of the job's frame documents changes. */
@@ -43,9 +43,13 @@ export interface AnnotationStore {
   removeTracks(ids: readonly Id[]): Promise<void>;
 }
 
+const MAX_WRITE_ATTEMPTS = 5;
+
 interface FrameEdit {
   upserts: Map<Id, FrameObject>;
   removals: Set<Id>;
+  /** Start from an empty frame instead of the stored objects. */
+  replace?: boolean;
 }
 
 /** Groups a diff by the frame document each change lands in. */
@@ -73,8 +77,8 @@ export function editsByFrame(diff: AnnotationDiff): Map<number, FrameEdit> {
  * over its own tombstone (undo of a delete) is stamped with `date`, so merges see it as newer.
  */
 export function applyFrameEdit(doc: FrameDoc, edit: FrameEdit, date: Timestamp): FrameDoc {
-  const objects = { ...doc.objects };
-  const removed = { ...doc.removed };
+  const objects = edit.replace ? {} : { ...doc.objects };
+  const removed = edit.replace ? {} : { ...doc.removed };
   for (const id of edit.removals) {
     if (edit.upserts.has(id)) continue;
     delete objects[id];
@@ -82,7 +86,10 @@ export function applyFrameEdit(doc: FrameDoc, edit: FrameEdit, date: Timestamp):
   }
   for (const [id, object] of edit.upserts) {
     const tombstone = removed[id];
-    objects[id] = tombstone !== undefined && tombstone >= object.updated_date ? { ...object, updated_date: date } : object;
+    objects[id] =
+      tombstone !== undefined && tombstone >= object.updated_date
+        ? { ...object, updated_date: date }
+        : object;
     delete removed[id];
   }
   return { ...doc, objects, removed, updated_date: date };
@@ -110,18 +117,42 @@ export function createAnnotationStore(db: WorkspaceDatabase): AnnotationStore {
     if (!(await db.job.findOne(jobId).exec())) throw new NotFoundError('Job', jobId);
   }
 
-  async function modifyExisting(ids: string[], edits: Map<string, FrameEdit>, date: Timestamp): Promise<void> {
-    let t = performance.now();
-    const docs = await db.frame.findByIds(ids).exec();
-    console.log('find', performance.now() - t); t = performance.now();
-    await guardQuota(() =>
-      Promise.all(
-        [...docs.values()].map((doc) =>
-          doc.incrementalModify((data) => applyFrameEdit(data, edits.get(doc.primary) as FrameEdit, date)),
-        ),
-      ),
-    );
-    console.log('modify', performance.now() - t);
+  /**
+   * Read-modify-write of frame documents straight on the storage instance, with optimistic
+   * concurrency: rows that another writer changed meanwhile come back as 409 and are redone.
+   * (Collection queries are avoided here: a cached `findByIds` query over thousands of ids
+   * gets replayed against every later write event and turns bulk edits quadratic.)
+   */
+  async function writeEdits(jobId: Id, edits: Map<number, FrameEdit>, date: Timestamp): Promise<void> {
+    const storage = db.frame.storageInstance;
+    let pending = [...edits.keys()];
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS && pending.length > 0; attempt++) {
+      const ids = pending.map((frame) => frameDocId(jobId, frame));
+      const stored = new Map((await storage.findDocumentsById(ids, true)).map((doc) => [doc.id, doc]));
+      const rows: BulkWriteRow<FrameDoc>[] = pending.map((frame) => {
+        const previous = stored.get(frameDocId(jobId, frame));
+        const base = previous && !previous._deleted ? previous : emptyFrameDoc(jobId, frame, date);
+        const next = applyFrameEdit(base, edits.get(frame) as FrameEdit, date);
+        const document: RxDocumentData<FrameDoc> = {
+          ...next,
+          _deleted: false,
+          _attachments: {},
+          _meta: previous?._meta ?? { lwt: 0 },
+          _rev: previous?._rev ?? '',
+        };
+        return previous ? { previous, document } : { document };
+      });
+      const result = await guardQuota(() => storage.bulkWrite(rows, 'loupe-apply-diff'));
+      const failed = result.error.filter((error) => error.status !== 409);
+      if (failed.length > 0) throw new WriteError(db.frame.name, failed as RxStorageWriteError<unknown>[]);
+      const conflicted = new Set(result.error.map((error) => error.documentId));
+      pending = pending.filter((frame) => conflicted.has(frameDocId(jobId, frame)));
+    }
+    if (pending.length > 0) {
+      throw new Error(
+        `Frames ${pending.join(', ')} of job ${jobId} kept changing during the write; try again.`,
+      );
+    }
   }
 
   return {
@@ -143,38 +174,20 @@ export function createAnnotationStore(db: WorkspaceDatabase): AnnotationStore {
     },
 
     async applyDiff(jobId, diff) {
-      const byFrame = editsByFrame(diff);
-      if (byFrame.size === 0) return;
+      const edits = editsByFrame(diff);
+      if (edits.size === 0) return;
       await requireJob(jobId);
-      const date = now();
-      const edits = new Map<string, FrameEdit>();
-      for (const [frame, edit] of byFrame) edits.set(frameDocId(jobId, frame), edit);
-
-      const existing = await db.frame.findByIds([...edits.keys()]).exec();
-      const inserts: FrameDoc[] = [];
-      for (const [frame, edit] of byFrame) {
-        const id = frameDocId(jobId, frame);
-        if (!existing.has(id)) inserts.push(applyFrameEdit(emptyFrameDoc(jobId, frame, date), edit, date));
-      }
-      await modifyExisting([...existing.keys()], edits, date);
-      if (inserts.length === 0) return;
-      const result = await guardQuota(() => db.frame.bulkInsert(inserts));
-      // Another writer (a second tab, replication) created some of these frames meanwhile.
-      const raced = result.error.filter((error) => error.status === 409).map((error) => error.documentId);
-      const failed = result.error.filter((error) => error.status !== 409);
-      if (failed.length > 0) throw new WriteError(db.frame.name, failed as RxStorageWriteError<unknown>[]);
-      await modifyExisting(raced, edits, date);
+      await writeEdits(jobId, edits, now());
     },
 
     async replaceFrames(jobId, objects) {
       if (objects.length === 0) return;
       await requireJob(jobId);
-      const date = now();
-      const docs: FrameDoc[] = [];
+      const edits = new Map<number, FrameEdit>();
       for (const [frame, onFrame] of groupByFrame(objects)) {
-        docs.push({ ...emptyFrameDoc(jobId, frame, date), objects: onFrame });
+        edits.set(frame, { upserts: new Map(Object.entries(onFrame)), removals: new Set(), replace: true });
       }
-      await upsertAll(db.frame, docs);
+      await writeEdits(jobId, edits, now());
     },
 
     changes$(jobId) {

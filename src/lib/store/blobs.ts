@@ -93,15 +93,27 @@ export async function deleteBlob(sha256: string, db: BlobDatabase = blobDatabase
   });
 }
 
-export async function putThumbnail(sha256: string, data: Blob, db: BlobDatabase = blobDatabase()): Promise<void> {
+export async function putThumbnail(
+  sha256: string,
+  data: Blob,
+  db: BlobDatabase = blobDatabase(),
+): Promise<void> {
   await guardQuota(() => db.thumbnails.put({ sha256, data }));
 }
 
-export async function getThumbnail(sha256: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
+export async function getThumbnail(
+  sha256: string,
+  db: BlobDatabase = blobDatabase(),
+): Promise<Blob | undefined> {
   return (await db.thumbnails.get(sha256))?.data;
 }
 
-export async function putCached(key: string, value: unknown, bytes: number, db: BlobDatabase = blobDatabase()): Promise<void> {
+export async function putCached(
+  key: string,
+  value: unknown,
+  bytes: number,
+  db: BlobDatabase = blobDatabase(),
+): Promise<void> {
   await guardQuota(() => db.caches.put({ key, value, bytes, lastUsed: Date.now() }));
 }
 
@@ -134,14 +146,24 @@ export async function trimCaches(maxBytes: number, db: BlobDatabase = blobDataba
 }
 
 /** Saves the serialised undo/redo history of a job (device-local, never replicated). */
-export async function saveHistory<T>(jobId: string, json: T, db: BlobDatabase = blobDatabase()): Promise<void> {
+export async function saveHistory<T>(
+  jobId: string,
+  json: T,
+  db: BlobDatabase = blobDatabase(),
+): Promise<void> {
   await guardQuota(() => db.history.put({ jobId, json, saved: now() }));
 }
 
-export async function loadHistory<T>(jobId: string, db: BlobDatabase = blobDatabase()): Promise<T | undefined> {
+export async function loadHistory<T>(
+  jobId: string,
+  db: BlobDatabase = blobDatabase(),
+): Promise<T | undefined> {
   return (await db.history.get(jobId))?.json as T | undefined;
 }
 
-export async function deleteHistories(jobIds: readonly string[], db: BlobDatabase = blobDatabase()): Promise<void> {
+export async function deleteHistories(
+  jobIds: readonly string[],
+  db: BlobDatabase = blobDatabase(),
+): Promise<void> {
   await db.history.bulkDelete([...jobIds]);
 }

@@ -35,7 +35,10 @@ export function mergeLastWriterWins<T extends { updated_date: Timestamp }>(
  * Per-object merge of two states of the same frame document. Deterministic and commutative
  * apart from exact ties, which go to `master`.
  */
-export function mergeFrameDocs(master: Replicated<FrameDoc>, fork: Replicated<FrameDoc>): Replicated<FrameDoc> {
+export function mergeFrameDocs(
+  master: Replicated<FrameDoc>,
+  fork: Replicated<FrameDoc>,
+): Replicated<FrameDoc> {
   // A deleted frame document (its task or job was removed) is a whole-document decision.
   if (master._deleted || fork._deleted) return mergeLastWriterWins(master, fork);
 
@@ -77,7 +80,9 @@ function newerDate(a: Timestamp | undefined, b: Timestamp | undefined): Timestam
   return maxDate(a, b);
 }
 
-function handlerFrom<T>(merge: (master: Replicated<T>, fork: Replicated<T>) => Replicated<T>): RxConflictHandler<T> {
+function handlerFrom<T>(
+  merge: (master: Replicated<T>, fork: Replicated<T>) => Replicated<T>,
+): RxConflictHandler<T> {
   return {
     isEqual: (a, b) => deepEqual(a, b),
     resolve: async ({ realMasterState, newDocumentState }) => merge(realMasterState, newDocumentState),

@@ -3,13 +3,7 @@
  * free RxDB tier caps open collections per page at 13 and a workspace holds 7.
  * The dev-mode plugin is never imported: in browsers it loads a tracking iframe.
  */
-import {
-  addRxPlugin,
-  createRxDatabase,
-  type RxCollection,
-  type RxDatabase,
-  type RxStorage,
-} from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
@@ -18,7 +12,15 @@ import { now } from '../core/ids';
 import { frameConflictHandler, lastWriterWinsConflictHandler } from './conflict';
 import type { FrameDoc, JobDoc, MediaChunkDoc, ProjectDoc, ReviewDoc, TaskDoc, TrackDoc } from './documents';
 import { reviewMigrations } from './migrations';
-import { frameSchema, jobSchema, mediaSchema, projectSchema, reviewSchema, taskSchema, trackSchema } from './schemas';
+import {
+  frameSchema,
+  jobSchema,
+  mediaSchema,
+  projectSchema,
+  reviewSchema,
+  taskSchema,
+  trackSchema,
+} from './schemas';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 

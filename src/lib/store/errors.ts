@@ -22,8 +22,15 @@ export class NotFoundError extends Error {
 /** Quota errors arrive wrapped differently by IndexedDB, Dexie and RxDB; look through them. */
 export function isQuotaExceeded(error: unknown, depth = 0): boolean {
   if (depth > 6 || typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: unknown; code?: unknown; inner?: unknown; cause?: unknown; parameters?: unknown };
-  if (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED' || e.code === 22) return true;
+  const e = error as {
+    name?: unknown;
+    code?: unknown;
+    inner?: unknown;
+    cause?: unknown;
+    parameters?: unknown;
+  };
+  if (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED' || e.code === 22)
+    return true;
   const parameters = e.parameters as { error?: unknown; errors?: unknown } | undefined;
   const nested: unknown[] = [e.inner, e.cause, parameters?.error];
   if (Array.isArray(parameters?.errors)) nested.push(...(parameters.errors as unknown[]));

@@ -1,5 +1,11 @@
 /** Public surface of the store. Everything else in this folder is an implementation detail. */
-export { openWorkspace, workspaceDatabaseName, type OpenWorkspaceOptions, type StorageKind, type Workspace } from './database';
+export {
+  openWorkspace,
+  workspaceDatabaseName,
+  type OpenWorkspaceOptions,
+  type StorageKind,
+  type Workspace,
+} from './database';
 export { createRepository, type HistoryStore, type Repository, type RepositoryOptions } from './repository';
 export type { AnnotationDiff, AnnotationStore, FrameChange, JobAnnotations } from './annotations';
 export type { JobPatch, JobStore } from './jobs';

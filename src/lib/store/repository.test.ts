@@ -95,11 +95,33 @@ describe('tasks', () => {
     const other = await taskWithJobs(5, 0);
     const job = jobs[0]!;
     await repo.annotations.applyDiff(job.id, { added: { a: rectangle('a', 1) }, updated: {}, removed: {} });
-    await repo.annotations.applyDiff(other.jobs[0]!.id, { added: { b: rectangle('b', 1) }, updated: {}, removed: {} });
+    await repo.annotations.applyDiff(other.jobs[0]!.id, {
+      added: { b: rectangle('b', 1) },
+      updated: {},
+      removed: {},
+    });
     await repo.annotations.putTracks([
-      { id: 't1', job_id: job.id, frame: 0, label_id: 'l', group: 0, source: 'manual', attributes: [], shapes: [], elements: [], updated_date: '2024-01-01T00:00:00.000Z', author: 'ann' },
+      {
+        id: 't1',
+        job_id: job.id,
+        frame: 0,
+        label_id: 'l',
+        group: 0,
+        source: 'manual',
+        attributes: [],
+        shapes: [],
+        elements: [],
+        updated_date: '2024-01-01T00:00:00.000Z',
+        author: 'ann',
+      },
     ]);
-    await repo.reviews.create({ job_id: job.id, frame: 2, position: [0, 0, 5, 5], owner: 'ann', message: 'missing car' });
+    await repo.reviews.create({
+      job_id: job.id,
+      frame: 2,
+      position: [0, 0, 5, 5],
+      owner: 'ann',
+      message: 'missing car',
+    });
 
     await repo.tasks.remove(task.id);
 
@@ -125,7 +147,11 @@ describe('tasks', () => {
 describe('jobs', () => {
   it('updates stage, state and assignee', async () => {
     const { jobs } = await taskWithJobs(5, 0);
-    const job = await repo.jobs.update(jobs[0]!.id, { stage: 'validation', state: 'in progress', assignee: 'bob' });
+    const job = await repo.jobs.update(jobs[0]!.id, {
+      stage: 'validation',
+      state: 'in progress',
+      assignee: 'bob',
+    });
     expect(job).toMatchObject({ stage: 'validation', state: 'in progress', assignee: 'bob' });
     expect((await repo.jobs.update(job.id, { assignee: null })).assignee).toBeNull();
   });
@@ -204,14 +230,22 @@ describe('annotations', () => {
 
     expect(await workspace.db.frame.count().exec()).toBe(10_000);
     expect((await repo.annotations.loadJob(jobId)).frames.size).toBe(10_000);
-    console.info(`10k frames (memory storage): applyDiff insert ${insertMs.toFixed(0)} ms, update ${updateMs.toFixed(0)} ms, replaceFrames ${replaceMs.toFixed(0)} ms`);
+    console.info(
+      `10k frames (memory storage): applyDiff insert ${insertMs.toFixed(0)} ms, update ${updateMs.toFixed(0)} ms, replaceFrames ${replaceMs.toFixed(0)} ms`,
+    );
   }, 60_000);
 });
 
 describe('reviews', () => {
   it('opens an issue, adds a comment and resolves it', async () => {
     const { jobs } = await taskWithJobs(5, 0);
-    const review = await repo.reviews.create({ job_id: jobs[0]!.id, frame: 1, position: [1, 2, 3, 4], owner: 'ann', message: 'wrong label' });
+    const review = await repo.reviews.create({
+      job_id: jobs[0]!.id,
+      frame: 1,
+      position: [1, 2, 3, 4],
+      owner: 'ann',
+      message: 'wrong label',
+    });
     await repo.reviews.addComment(review.id, 'bob', 'fixed');
     const resolved = await repo.reviews.setResolved(review.id, true);
     expect(resolved.resolved).toBe(true);

@@ -25,14 +25,21 @@ export function createReviewStore(db: WorkspaceDatabase): ReviewStore {
   async function modify(id: Id, change: (review: ReviewDoc) => ReviewDoc): Promise<ReviewDoc> {
     const doc = await db.review.findOne(id).exec();
     if (!doc) throw new NotFoundError('Review', id);
-    const updated = await guardQuota(() => doc.incrementalModify((data) => ({ ...change(data), updated_date: now() })));
+    const updated = await guardQuota(() =>
+      doc.incrementalModify((data) => ({ ...change(data), updated_date: now() })),
+    );
     return updated.toMutableJSON();
   }
 
   return {
     async create(input) {
       const date = now();
-      const comment: ReviewComment = { id: newId(), author: input.owner, message: input.message, created_date: date };
+      const comment: ReviewComment = {
+        id: newId(),
+        author: input.owner,
+        message: input.message,
+        created_date: date,
+      };
       const review: ReviewDoc = {
         id: newId(),
         job_id: input.job_id,

@@ -5,15 +5,7 @@
  * Bump `version` and add a strategy in migrations.ts whenever a stored shape changes.
  */
 import type { RxJsonSchema } from 'rxdb';
-import type {
-  FrameDoc,
-  JobDoc,
-  MediaChunkDoc,
-  ProjectDoc,
-  ReviewDoc,
-  TaskDoc,
-  TrackDoc,
-} from './documents';
+import type { FrameDoc, JobDoc, MediaChunkDoc, ProjectDoc, ReviewDoc, TaskDoc, TrackDoc } from './documents';
 
 const ID = { type: 'string', maxLength: 128 } as const;
 /** Composite ids: `${parentId}:${number}`. */

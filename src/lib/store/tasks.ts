@@ -86,8 +86,14 @@ export function createTaskStore(db: WorkspaceDatabase, blobs: () => BlobDatabase
         await insertAll(db.job, jobs);
         await insertAll(db.task, [task]);
       } catch (error) {
-        await removeAll(db.job, jobs.map((job) => job.id)).catch(() => undefined);
-        await removeAll(db.media, chunks.map((chunk) => chunk.id)).catch(() => undefined);
+        await removeAll(
+          db.job,
+          jobs.map((job) => job.id),
+        ).catch(() => undefined);
+        await removeAll(
+          db.media,
+          chunks.map((chunk) => chunk.id),
+        ).catch(() => undefined);
         throw error;
       }
       return { task, jobs };

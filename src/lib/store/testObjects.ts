@@ -1,7 +1,14 @@
 /** Builders of small valid documents for the store's tests. */
-import type { FrameMeta, FrameObject } from '../core/types';
+import type { FrameMeta, RectangleShape } from '../core/types';
 
-export function rectangle(id: string, frame: number, updated_date = '2024-01-01T00:00:00.000Z', x = 0): FrameObject {
+export type RectangleObject = { kind: 'shape' } & RectangleShape;
+
+export function rectangle(
+  id: string,
+  frame: number,
+  updated_date = '2024-01-01T00:00:00.000Z',
+  x = 0,
+): RectangleObject {
   return {
     kind: 'shape',
     type: 'rectangle',
