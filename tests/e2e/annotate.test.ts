@@ -100,12 +100,12 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.evaluate(async (b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const data = new DataTransfer();
-      data.items.add(new File([bytes], 'c-frame.png', { type: 'image/png' }));
+      data.items.add(new File([bytes], 'z-frame.png', { type: 'image/png' }));
       const zone = document.querySelector('[data-testid="drop-zone"]');
       zone?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, png);
     await page.getByTestId('file-input').setInputFiles([
-      ...IMAGES,
+      ...IMAGES.map((path) => ({ name: path.split('/').pop()!, mimeType: 'image/jpeg', buffer: readFileSync(path) })),
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
     ]);
     expect(await page.getByTestId('file-count').textContent()).toContain('4 files');
@@ -124,7 +124,7 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.getByTestId('job-link').first().click();
     const canvas = page.getByTestId('canvas');
     await canvas.waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="canvas"]')?.getAttribute('data-scale')) > 0);
+    await page.locator('[data-shown-frame="0"]').waitFor();
     const fitted = Number(await canvas.getAttribute('data-scale'));
     const box = await canvasBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -179,8 +179,9 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.getByTestId('next-frame').click();
     expect(await page.getByTestId('frame-number').inputValue()).toBe('1');
     expect(await page.getByTestId('object-item').count()).toBe(0);
-    // Landscape_6 carries EXIF orientation 6: shown upright, so its size is swapped.
-    await expect.poll(() => page.locator('.statusbar').textContent()).toContain('1200×1800');
+    // Landscape_6 is stored 1200×1800 with EXIF orientation 6; it is shown upright, 1800×1200.
+    await page.locator('[data-shown-frame="1"]').waitFor();
+    expect(await page.locator('.statusbar').textContent()).toContain('Landscape_6.jpg 1800×1200');
     await page.keyboard.press('d');
     expect(await page.getByTestId('frame-number').inputValue()).toBe('0');
     expect(await page.getByTestId('object-item').count()).toBe(1);
@@ -212,9 +213,9 @@ describe('first flow: project → task → job → rectangle, persistent and off
     expect(await page.getByTestId('network-status').count()).toBe(0); // immersive job view has no header
     await page.getByTestId('tool-rectangle').click();
     const box = await canvasBox();
-    await page.mouse.move(box.x + 50, box.y + 50);
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
     await page.mouse.down();
-    await page.mouse.move(box.x + 150, box.y + 120, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.33, box.y + box.height * 0.33, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => page.getByTestId('object-item').count()).toBe(2);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
