@@ -108,10 +108,13 @@ describe('first flow: project → task → job → rectangle, persistent and off
       ...IMAGES.map((path) => ({ name: path.split('/').pop()!, mimeType: 'image/jpeg', buffer: readFileSync(path) })),
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
     ]);
-    expect(await page.getByTestId('file-count').textContent()).toContain('4 files');
+    await expect.poll(() => page.getByTestId('file-count').textContent()).toContain('3 files');
+    expect(await page.getByTestId('skipped-files').textContent()).toContain('notes.txt');
     await page.getByTestId('task-name').fill('Drive 1');
     await page.getByTestId('segment-size').fill('2');
     await page.getByTestId('create-task').click();
+    // The task is created from the three images; the skipped file stays named until the user moves on.
+    await page.getByTestId('open-created-task').click();
     await page.getByTestId('task-title').waitFor();
     // 3 images in jobs of 2 frames: two jobs, the second with one frame.
     const rows = await page.getByTestId('job-list').locator('tbody tr').allTextContents();

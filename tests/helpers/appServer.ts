@@ -14,7 +14,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(admin?: { username: string; password: string }): Promise<TestServer> {
+export interface TestServerOptions {
+  admin?: { username: string; password: string };
+  /** Serve another copy of the built app (to test deploying a new version). */
+  appDir?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { admin, appDir = APP_DIR } = options;
   if (!existsSync(join(APP_DIR, 'index.html'))) {
     throw new Error('The app is not built: run `npm run build` before the end-to-end tests.');
   }
@@ -23,7 +30,7 @@ export async function startTestServer(admin?: { username: string; password: stri
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    appDir: APP_DIR,
+    appDir,
     ...(admin ? { bootstrapAdmin: admin } : {}),
   });
   return {
