@@ -47,7 +47,12 @@ export async function run({ browser, serverUrl }: BenchContext): Promise<Metrics
   }
   return {
     firstLoadMedianMs: { value: round(median(firstLoads)), unit: 'ms', budget: 2000, better: 'lower' },
-    offlineReloadMedianMs: { value: round(median(offlineReloads)), unit: 'ms', budget: 1000, better: 'lower' },
+    offlineReloadMedianMs: {
+      value: round(median(offlineReloads)),
+      unit: 'ms',
+      budget: 1000,
+      better: 'lower',
+    },
     initialJsGzipKB: { value: round(jsGzip / 1024), unit: 'KB', budget: 300, better: 'lower' },
     initialJsFiles: { value: jsFiles, unit: 'files', better: 'lower' },
   };

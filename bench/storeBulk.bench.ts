@@ -17,7 +17,9 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
     const page = await context.newPage();
     await page.goto(served.url);
     await page.waitForFunction(() => 'runBench' in window);
-    const r = await page.evaluate(() => (window as unknown as { runBench(): Promise<PageResult> }).runBench());
+    const r = await page.evaluate(() =>
+      (window as unknown as { runBench(): Promise<PageResult> }).runBench(),
+    );
     await context.close();
     return {
       bulkInsert10kFrameDocsMs: { value: Math.round(r.insert10kMs), unit: 'ms', better: 'lower' },

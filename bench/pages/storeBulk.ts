@@ -17,7 +17,12 @@ async function run() {
     mime: 'image/jpeg',
     related_files: 0,
   }));
-  const { jobs } = await repo.tasks.create({ project_id: project.id, name: 'bench', frames, segment_size: 0 });
+  const { jobs } = await repo.tasks.create({
+    project_id: project.id,
+    name: 'bench',
+    frames,
+    segment_size: 0,
+  });
   const job = jobs[0]!;
   const objects: FrameObject[] = frames.map((_, frame) => ({
     kind: 'shape',
@@ -48,7 +53,11 @@ async function run() {
     const before = objects[i]!;
     const after = { ...before, updated_date: new Date().toISOString(), occluded: i % 2 === 0 } as FrameObject;
     t = performance.now();
-    await repo.annotations.applyDiff(job.id, { added: {}, updated: { [before.id]: [before, after] }, removed: {} });
+    await repo.annotations.applyDiff(job.id, {
+      added: {},
+      updated: { [before.id]: [before, after] },
+      removed: {},
+    });
     edits.push(performance.now() - t);
     objects[i] = after;
   }

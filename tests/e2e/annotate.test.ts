@@ -63,7 +63,12 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.getByTestId('project-name').fill('Street scenes');
     await page.getByRole('tab', { name: 'Raw' }).click();
     await page.getByTestId('labels-raw').fill(
-      JSON.stringify([{ name: 'car', attributes: [{ name: 'model', input_type: 'dropdown', mutable: false, values: ['a'] }] }]),
+      JSON.stringify([
+        {
+          name: 'car',
+          attributes: [{ name: 'model', input_type: 'dropdown', mutable: false, values: ['a'] }],
+        },
+      ]),
     );
     await page.getByTestId('labels-raw-apply').click();
     const errors = page.getByTestId('labels-errors');
@@ -77,7 +82,15 @@ describe('first flow: project → task → job → rectangle, persistent and off
         {
           name: 'car',
           color: '#ff6600',
-          attributes: [{ name: 'model', input_type: 'select', mutable: false, values: ['sedan', 'truck'], default_value: 'sedan' }],
+          attributes: [
+            {
+              name: 'model',
+              input_type: 'select',
+              mutable: false,
+              values: ['sedan', 'truck'],
+              default_value: 'sedan',
+            },
+          ],
         },
       ]),
     );
@@ -105,7 +118,11 @@ describe('first flow: project → task → job → rectangle, persistent and off
       zone?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, png);
     await page.getByTestId('file-input').setInputFiles([
-      ...IMAGES.map((path) => ({ name: path.split('/').pop()!, mimeType: 'image/jpeg', buffer: readFileSync(path) })),
+      ...IMAGES.map((path) => ({
+        name: path.split('/').pop()!,
+        mimeType: 'image/jpeg',
+        buffer: readFileSync(path),
+      })),
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
     ]);
     await expect.poll(() => page.getByTestId('file-count').textContent()).toContain('3 files');
@@ -138,7 +155,9 @@ describe('first flow: project → task → job → rectangle, persistent and off
     );
     await page.getByTestId('fit').click();
     await page.waitForFunction(
-      (s) => Math.abs(Number(document.querySelector('[data-testid="canvas"]')?.getAttribute('data-scale')) - s) < 1e-6,
+      (s) =>
+        Math.abs(Number(document.querySelector('[data-testid="canvas"]')?.getAttribute('data-scale')) - s) <
+        1e-6,
       fitted,
     );
     // The first frame is 1800×1200 (Landscape_1); the picked files sort naturally.

@@ -5,7 +5,7 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
@@ -13,7 +13,6 @@ import { launchBrowser, newContext } from '../helpers/browser';
 let deployDir: string;
 let server: TestServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
@@ -22,7 +21,7 @@ beforeAll(async () => {
   cpSync(APP_DIR, deployDir, { recursive: true });
   server = await startTestServer({ appDir: deployDir });
   browser = await launchBrowser();
-  ({ context, page } = await newContext(browser, { serviceWorkers: 'allow' }));
+  ({ page } = await newContext(browser, { serviceWorkers: 'allow' }));
 });
 
 afterAll(async () => {
@@ -75,7 +74,10 @@ describe('progressive web app', () => {
     await page.getByTestId('update-prompt').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('update-prompt').textContent()).toContain('new version');
 
-    await Promise.all([page.waitForEvent('framenavigated'), page.getByRole('button', { name: 'Reload' }).click()]);
+    await Promise.all([
+      page.waitForEvent('framenavigated'),
+      page.getByRole('button', { name: 'Reload' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
     await page.waitForFunction(async () => {
       const registration = await navigator.serviceWorker.getRegistration();

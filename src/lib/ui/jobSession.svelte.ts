@@ -31,7 +31,14 @@ export class JobSession {
 
   private constructor(
     private repo: Repository,
-    init: { job: Job; task: Task; project: Project; frames: FrameMeta[]; objects: RecordMap<FrameObject>; history: History<FrameObject> },
+    init: {
+      job: Job;
+      task: Task;
+      project: Project;
+      frames: FrameMeta[];
+      objects: RecordMap<FrameObject>;
+      history: History<FrameObject>;
+    },
   ) {
     this.job = init.job;
     this.task = init.task;
@@ -90,7 +97,13 @@ export class JobSession {
     const z = onFrame.reduce((max, o) => (o.kind === 'shape' ? Math.max(max, o.z_order) : max), 0);
     const shape: FrameObject = {
       kind: 'shape',
-      ...createRectangle({ frame: this.frame, label_id: label.id, points, label, z_order: onFrame.length ? z + 1 : 0 }),
+      ...createRectangle({
+        frame: this.frame,
+        label_id: label.id,
+        points,
+        label,
+        z_order: onFrame.length ? z + 1 : 0,
+      }),
     };
     this.commit('Draw rectangle', { added: { [shape.id]: shape }, updated: {}, removed: {} });
     return shape;

@@ -44,7 +44,10 @@ function eventKey(event: KeyboardEvent): string {
 /** The action a key press triggers, ignoring presses while typing in a field. */
 export function shortcutFor(event: KeyboardEvent): ShortcutAction | null {
   const target = event.target;
-  if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+  if (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+  ) {
     return null;
   }
   const key = eventKey(event);
