@@ -2,7 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { crossOriginIsolationHeaders } from './sync-server/headers';
+import { crossOriginIsolationHeaders } from './sync-server/headers.js';
 
 // `server.headers` does not reach the HTML that SvelteKit renders in dev, so the page would not
 // be cross-origin isolated there; this middleware puts the headers on every response.

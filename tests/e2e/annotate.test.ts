@@ -58,6 +58,14 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   });
 
+  it('shows storage use, quota and persistence in settings', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByTestId('storage-quota').waitFor();
+    expect(await page.getByTestId('storage-quota').textContent()).toMatch(/\d+(\.\d)? (MB|GB|TB)/);
+    expect(await page.getByTestId('storage-persisted').textContent()).toBeTruthy();
+    await page.getByRole('link', { name: 'Projects' }).click();
+  });
+
   it('rejects labels JSON that fails the schema, naming the bad field', async () => {
     await page.getByTestId('new-project').click();
     await page.getByTestId('project-name').fill('Street scenes');
