@@ -230,6 +230,8 @@ export interface Task {
   frame_filter: string;
   sorting_method: SortingMethod;
   size: number;
+  /** Frames hidden from annotation and export, as CVAT's frame deleting; restorable. */
+  deleted_frames: number[];
   owner: string;
   created_date: Timestamp;
   updated_date: Timestamp;

@@ -11,7 +11,7 @@ import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { now } from '../core/ids';
 import { frameConflictHandler, lastWriterWinsConflictHandler } from './conflict';
 import type { FrameDoc, JobDoc, MediaChunkDoc, ProjectDoc, ReviewDoc, TaskDoc, TrackDoc } from './documents';
-import { reviewMigrations } from './migrations';
+import { reviewMigrations, taskMigrations } from './migrations';
 import {
   frameSchema,
   jobSchema,
@@ -70,7 +70,11 @@ export function createStorage(kind: StorageKind, validate: boolean): RxStorage<u
 
 export const workspaceCollections = {
   project: { schema: projectSchema, conflictHandler: lastWriterWinsConflictHandler<ProjectDoc>() },
-  task: { schema: taskSchema, conflictHandler: lastWriterWinsConflictHandler<TaskDoc>() },
+  task: {
+    schema: taskSchema,
+    migrationStrategies: taskMigrations,
+    conflictHandler: lastWriterWinsConflictHandler<TaskDoc>(),
+  },
   job: { schema: jobSchema, conflictHandler: lastWriterWinsConflictHandler<JobDoc>() },
   media: { schema: mediaSchema, conflictHandler: lastWriterWinsConflictHandler<MediaChunkDoc>() },
   frame: { schema: frameSchema, conflictHandler: frameConflictHandler },

@@ -12,7 +12,7 @@ export type { JobPatch, JobStore } from './jobs';
 export type { MediaStore } from './media';
 export type { NewProject, ProjectPatch, ProjectStore } from './projects';
 export type { NewReview, ReviewStore } from './reviews';
-export type { NewTask, TaskStore } from './tasks';
+export type { NewTask, TaskPatch, TaskStore } from './tasks';
 export type { StorageEstimate } from './storageInfo';
 export type { FrameDoc, MediaChunkDoc, ReviewComment, ReviewDoc } from './documents';
 export { MEDIA_CHUNK_SIZE } from './documents';

@@ -3,7 +3,8 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../core/ids';
 import { openWorkspace, workspaceDatabaseName, type Workspace } from './database';
-import { migrateReviewV0ToV1, reviewSchemaV0, type ReviewDocV0 } from './migrations';
+import { migrateReviewV0ToV1, migrateTaskV0ToV1, reviewSchemaV0, type ReviewDocV0 } from './migrations';
+import { taskSchema } from './schemas';
 
 const oldReview: ReviewDocV0 = {
   id: 'r1',
@@ -52,5 +53,62 @@ describe('review migration v0 → v1', () => {
     const review = await workspace.db.review.findOne('r1').exec();
     expect(review?.toJSON()).toMatchObject({ id: 'r1', resolved: true, comments: oldReview.comments });
     expect(review?.toJSON()).not.toHaveProperty('status');
+  });
+});
+
+describe('task migration v0 → v1', () => {
+  const oldTask = {
+    id: 't1',
+    project_id: 'p1',
+    name: 'drive',
+    mode: 'annotation',
+    dimension: '2d',
+    subset: '',
+    segment_size: 0,
+    overlap: 0,
+    image_quality: 70,
+    start_frame: 0,
+    stop_frame: 9,
+    frame_filter: '',
+    sorting_method: 'lexicographical',
+    size: 10,
+    owner: '',
+    created_date: '2024-01-01T00:00:00.000Z',
+    updated_date: '2024-01-01T00:00:00.000Z',
+  };
+
+  it('adds an empty deleted-frames list and keeps every other field', () => {
+    expect(migrateTaskV0ToV1(oldTask)).toEqual({ ...oldTask, deleted_frames: [] });
+  });
+
+  it('rejects a task without its size', () => {
+    const { size: _size, ...broken } = oldTask;
+    expect(() => migrateTaskV0ToV1(broken)).toThrow();
+  });
+
+  it('migrates a task stored by version 0 when the workspace opens', async () => {
+    const workspaceId = newId();
+    const old = await createRxDatabase<{ task: RxCollection<typeof oldTask> }>({
+      name: workspaceDatabaseName(workspaceId),
+      storage: getRxStorageMemory(),
+      multiInstance: false,
+    });
+    const { deleted_frames: _d, ...v0Properties } = taskSchema.properties;
+    await old.addCollections({
+      task: {
+        schema: {
+          ...taskSchema,
+          version: 0,
+          properties: v0Properties,
+          required: (taskSchema.required as string[]).filter((f) => f !== 'deleted_frames'),
+        } as never,
+      },
+    });
+    await old.task.insert(oldTask);
+    await old.close();
+
+    workspace = await openWorkspace(workspaceId, { storage: 'memory', validate: true });
+    const task = await workspace.db.task.findOne('t1').exec();
+    expect(task?.toJSON()).toMatchObject({ id: 't1', size: 10, deleted_frames: [] });
   });
 });

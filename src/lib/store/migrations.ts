@@ -5,7 +5,7 @@
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import * as v from 'valibot';
-import type { ReviewDoc } from './documents';
+import type { ReviewDoc, TaskDoc } from './documents';
 
 /** The review document as version 0 stored it. */
 const ReviewV0 = v.object({
@@ -51,4 +51,25 @@ export function migrateReviewV0ToV1(oldDoc: unknown): ReviewDoc {
 
 export const reviewMigrations: MigrationStrategies<ReviewDoc> = {
   1: migrateReviewV0ToV1,
+};
+
+/** The task document as version 0 stored it: no frame deletion yet. */
+const TaskV0 = v.looseObject({
+  id: v.string(),
+  project_id: v.string(),
+  name: v.string(),
+  segment_size: v.number(),
+  overlap: v.number(),
+  size: v.number(),
+  created_date: v.string(),
+  updated_date: v.string(),
+});
+
+export function migrateTaskV0ToV1(oldDoc: unknown): TaskDoc {
+  const task = v.parse(TaskV0, oldDoc);
+  return { ...(task as unknown as Omit<TaskDoc, 'deleted_frames'>), deleted_frames: [] };
+}
+
+export const taskMigrations: MigrationStrategies<TaskDoc> = {
+  1: migrateTaskV0ToV1,
 };

@@ -35,7 +35,7 @@ export const projectSchema: RxJsonSchema<ProjectDoc> = {
 
 export const taskSchema: RxJsonSchema<TaskDoc> = {
   title: 'task',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -53,11 +53,22 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
     frame_filter: STRING,
     sorting_method: STRING,
     size: INTEGER,
+    deleted_frames: { type: 'array', items: FRAME_NUMBER },
     owner: STRING,
     created_date: DATE,
     updated_date: DATE,
   },
-  required: ['id', 'project_id', 'name', 'segment_size', 'overlap', 'size', 'created_date', 'updated_date'],
+  required: [
+    'id',
+    'project_id',
+    'name',
+    'segment_size',
+    'overlap',
+    'size',
+    'deleted_frames',
+    'created_date',
+    'updated_date',
+  ],
   indexes: ['project_id'],
 };
 

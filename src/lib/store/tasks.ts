@@ -4,7 +4,7 @@ import type { Dimension, FrameMeta, Id, Job, SortingMethod, Task, TaskMode } fro
 import type { BlobDatabase } from './blobs';
 import { removeTasks } from './cascade';
 import type { WorkspaceDatabase } from './database';
-import { NotFoundError } from './errors';
+import { guardQuota, NotFoundError } from './errors';
 import { mediaChunks } from './media';
 import { insertAll, removeAll } from './writes';
 
@@ -26,12 +26,16 @@ export interface NewTask {
   owner?: string;
 }
 
+export type TaskPatch = Partial<Pick<Task, 'name' | 'subset' | 'image_quality' | 'deleted_frames'>>;
+
 export interface TaskStore {
   /** Writes the task, its media chunks and one job per segment. All or nothing (best effort). */
   create(input: NewTask): Promise<{ task: Task; jobs: Job[] }>;
   get(id: Id): Promise<Task | undefined>;
   /** In creation order. */
   listByProject(projectId: Id): Promise<Task[]>;
+  /** Changes the editable fields of a task; frame counts and job splits are fixed at creation. */
+  update(id: Id, patch: TaskPatch): Promise<Task>;
   /** Removes the task with its jobs, media, annotations, tracks, reviews and job histories. */
   remove(id: Id): Promise<void>;
 }
@@ -61,6 +65,7 @@ export function createTaskStore(db: WorkspaceDatabase, blobs: () => BlobDatabase
         frame_filter: input.frame_filter ?? '',
         sorting_method: input.sorting_method ?? 'lexicographical',
         size,
+        deleted_frames: [],
         owner: input.owner ?? project.owner,
         created_date: date,
         updated_date: date,
@@ -104,6 +109,24 @@ export function createTaskStore(db: WorkspaceDatabase, blobs: () => BlobDatabase
     async listByProject(projectId) {
       const docs = await db.task.find({ selector: { project_id: projectId } }).exec();
       return docs.map((doc) => doc.toMutableJSON());
+    },
+    async update(id, patch) {
+      const doc = await db.task.findOne(id).exec();
+      if (!doc) throw new NotFoundError('Task', id);
+      const deleted = patch.deleted_frames && [...new Set(patch.deleted_frames)].sort((a, b) => a - b);
+      if (deleted?.some((f) => !Number.isInteger(f) || f < 0 || f >= doc.size)) {
+        throw new RangeError(`deleted frames must be frame numbers of this task (0–${doc.size - 1})`);
+      }
+      const updated = await guardQuota(() =>
+        doc.incrementalModify((data) => ({
+          ...data,
+          ...patch,
+          ...(deleted ? { deleted_frames: deleted } : {}),
+          id,
+          updated_date: now(),
+        })),
+      );
+      return updated.toMutableJSON();
     },
     async remove(id) {
       await removeTasks(db, blobs(), [id]);

@@ -13,7 +13,7 @@ type SaveState = 'saved' | 'saving' | 'error';
  */
 export class JobSession {
   readonly job: Job;
-  readonly task: Task;
+  task: Task;
   readonly project: Project;
   readonly frames: FrameMeta[];
 
@@ -25,6 +25,9 @@ export class JobSession {
   redoLabel = $state('');
   saveState = $state<SaveState>('saved');
   saveError = $state('');
+  deletedFrames = $state<ReadonlySet<number>>(new Set());
+  /** When off, frame navigation skips deleted frames, as in CVAT. */
+  showDeleted = $state(false);
 
   private history: History<FrameObject>;
   private writes: Promise<void> = Promise.resolve();
@@ -46,7 +49,8 @@ export class JobSession {
     this.frames = init.frames;
     this.objects = init.objects;
     this.history = init.history;
-    this.frame = init.job.start_frame;
+    this.deletedFrames = new Set(init.task.deleted_frames ?? []);
+    this.frame = this.nearestVisible(init.job.start_frame, 1) ?? init.job.start_frame;
     this.syncHistoryState();
   }
 
@@ -90,6 +94,37 @@ export class JobSession {
 
   goTo(frame: number): void {
     this.frame = Math.min(this.job.stop_frame, Math.max(this.job.start_frame, Math.round(frame)));
+  }
+
+  /** Moves by `delta` frames, skipping deleted frames unless they are shown. */
+  step(delta: number): void {
+    const direction = Math.sign(delta) || 1;
+    const target = Math.min(this.job.stop_frame, Math.max(this.job.start_frame, this.frame + delta));
+    const visible = this.nearestVisible(target, direction) ?? this.nearestVisible(target, -direction);
+    if (visible !== null) this.frame = visible;
+  }
+
+  isDeleted(frame: number): boolean {
+    return this.deletedFrames.has(frame);
+  }
+
+  /** Deletes or restores a frame of the task (CVAT's frame deleting); annotations are kept. */
+  async setFrameDeleted(frame: number, deleted: boolean): Promise<void> {
+    const next = new Set(this.deletedFrames);
+    if (deleted) next.add(frame);
+    else next.delete(frame);
+    this.deletedFrames = next;
+    this.writes = this.writes.then(async () => {
+      this.task = await this.repo.tasks.update(this.task.id, { deleted_frames: [...next] });
+    });
+    await this.writes;
+  }
+
+  private nearestVisible(from: number, direction: number): number | null {
+    for (let f = from; f >= this.job.start_frame && f <= this.job.stop_frame; f += direction) {
+      if (this.showDeleted || !this.deletedFrames.has(f)) return f;
+    }
+    return null;
   }
 
   drawRectangle(points: RectanglePoints, label: LabelSpec): FrameObject {

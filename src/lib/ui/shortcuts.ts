@@ -10,6 +10,7 @@ export type ShortcutAction =
   | 'redo'
   | 'delete-object'
   | 'fit'
+  | 'delete-frame'
   | 'cancel';
 
 export interface Shortcut {
@@ -30,6 +31,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'redo', keys: ['Ctrl+Shift+z', 'Ctrl+y'], description: 'Redo' },
   { action: 'delete-object', keys: ['Delete', 'Backspace'], description: 'Delete the selected object' },
   { action: 'fit', keys: ['0'], description: 'Fit the image to the screen' },
+  { action: 'delete-frame', keys: ['Alt+Delete'], description: 'Delete or restore the current frame' },
 ];
 
 function eventKey(event: KeyboardEvent): string {
@@ -41,15 +43,24 @@ function eventKey(event: KeyboardEvent): string {
   return parts.join('+');
 }
 
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']);
+
+/** Keys typed into a text field, a select or an editable element belong to it, not to shortcuts. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (
+    target.isContentEditable ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  ) {
+    return true;
+  }
+  return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
+}
+
 /** The action a key press triggers, ignoring presses while typing in a field. */
 export function shortcutFor(event: KeyboardEvent): ShortcutAction | null {
-  const target = event.target;
-  if (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
-  ) {
-    return null;
-  }
+  if (isTyping(event.target)) return null;
   const key = eventKey(event);
   return SHORTCUTS.find((s) => s.keys.includes(key))?.action ?? null;
 }
