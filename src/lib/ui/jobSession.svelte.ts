@@ -1,3 +1,4 @@
+import { SvelteSet } from 'svelte/reactivity';
 import { createEntry, History, applyDiff, type Diff, type RecordMap } from '$lib/core/history';
 import { createRectangle, type RectanglePoints } from '$lib/core/shapes';
 import { now } from '$lib/core/ids';
@@ -25,7 +26,7 @@ export class JobSession {
   redoLabel = $state('');
   saveState = $state<SaveState>('saved');
   saveError = $state('');
-  deletedFrames = $state<ReadonlySet<number>>(new Set());
+  readonly deletedFrames = new SvelteSet<number>();
   /** When off, frame navigation skips deleted frames, as in CVAT. */
   showDeleted = $state(false);
 
@@ -49,7 +50,7 @@ export class JobSession {
     this.frames = init.frames;
     this.objects = init.objects;
     this.history = init.history;
-    this.deletedFrames = new Set(init.task.deleted_frames ?? []);
+    for (const f of init.task.deleted_frames ?? []) this.deletedFrames.add(f);
     this.frame = this.nearestVisible(init.job.start_frame, 1) ?? init.job.start_frame;
     this.syncHistoryState();
   }
@@ -110,12 +111,11 @@ export class JobSession {
 
   /** Deletes or restores a frame of the task (CVAT's frame deleting); annotations are kept. */
   async setFrameDeleted(frame: number, deleted: boolean): Promise<void> {
-    const next = new Set(this.deletedFrames);
-    if (deleted) next.add(frame);
-    else next.delete(frame);
-    this.deletedFrames = next;
+    if (deleted) this.deletedFrames.add(frame);
+    else this.deletedFrames.delete(frame);
+    const next = [...this.deletedFrames];
     this.writes = this.writes.then(async () => {
-      this.task = await this.repo.tasks.update(this.task.id, { deleted_frames: [...next] });
+      this.task = await this.repo.tasks.update(this.task.id, { deleted_frames: next });
     });
     await this.writes;
   }
