@@ -20,6 +20,7 @@ type Bench = (ctx: BenchContext) => Promise<Metrics>;
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'app-shell': () => import('./appShell.bench'),
   'store-bulk': () => import('./storeBulk.bench'),
+  video: () => import('./video.bench'),
 };
 
 async function main() {

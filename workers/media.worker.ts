@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 // ffmpeg.wasm on load(), from our own origin (the library's default is a public CDN).
 import ffmpegCoreUrl from '@ffmpeg/core?url';
 import ffmpegWasmUrl from '@ffmpeg/core/wasm?url';
+import { videoWorkerApi } from '../src/lib/media/video/workerApi';
 
 export interface FfmpegVersionResult {
   /** First log line, e.g. "ffmpeg version 5.1.x Copyright (c) 2000-2022 the FFmpeg developers". */
@@ -18,6 +19,7 @@ export interface FfmpegVersionResult {
 const abs = (u: string) => new URL(u, self.location.href).href;
 
 const api = {
+  ...videoWorkerApi(() => ({ coreURL: abs(ffmpegCoreUrl), wasmURL: abs(ffmpegWasmUrl) })),
   /**
    * Loads ffmpeg.wasm (single-threaded core) in a fresh instance, runs `ffmpeg -version`
    * and terminates the instance again: one instance per job, as ffmpeg.wasm leaks memory

@@ -133,12 +133,14 @@ describe('first flow: project → task → job → rectangle, persistent and off
       })),
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
     ]);
-    await expect.poll(() => page.getByTestId('file-count').textContent()).toContain('3 files');
-    expect(await page.getByTestId('skipped-files').textContent()).toContain('notes.txt');
+    expect(await page.getByTestId('file-count').textContent()).toContain('4 items');
     await page.getByTestId('task-name').fill('Drive 1');
+    await page.getByTestId('advanced').locator('summary').click();
     await page.getByTestId('segment-size').fill('2');
     await page.getByTestId('create-task').click();
-    // The task is created from the three images; the skipped file stays named until the user moves on.
+    // The task is made from the three images; the text file is named as left out.
+    await page.getByTestId('skipped-files').waitFor();
+    expect(await page.getByTestId('skipped-files').textContent()).toContain('notes.txt');
     await page.getByTestId('open-created-task').click();
     await page.getByTestId('task-title').waitFor();
     // 3 images in jobs of 2 frames: two jobs, the second with one frame.

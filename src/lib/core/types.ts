@@ -264,4 +264,9 @@ export interface FrameMeta {
   timestamp?: number;
   keyframe?: boolean;
   related_files: number;
+  /** SHA-256 of the context (related) images of this frame. */
+  related?: string[];
+  /** Point clouds: the number of points and the PCD fields. */
+  points?: number;
+  fields?: string[];
 }

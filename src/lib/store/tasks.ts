@@ -23,6 +23,9 @@ export interface NewTask {
   image_quality?: number;
   sorting_method?: SortingMethod;
   frame_filter?: string;
+  /** Source frame numbers the task was cut from (CVAT's start/stop frame); informational. */
+  start_frame?: number;
+  stop_frame?: number;
   owner?: string;
 }
 
@@ -60,8 +63,8 @@ export function createTaskStore(db: WorkspaceDatabase, blobs: () => BlobDatabase
         segment_size: input.segment_size,
         overlap,
         image_quality: input.image_quality ?? 70,
-        start_frame: 0,
-        stop_frame: Math.max(0, size - 1),
+        start_frame: input.start_frame ?? 0,
+        stop_frame: input.stop_frame ?? (input.start_frame ?? 0) + Math.max(0, size - 1),
         frame_filter: input.frame_filter ?? '',
         sorting_method: input.sorting_method ?? 'lexicographical',
         size,

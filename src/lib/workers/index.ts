@@ -3,10 +3,12 @@ export * from './inference';
 export * from './media';
 export * from './cv';
 export * from './diagnostics';
+export * from './io';
 
 import { terminateCvWorker } from './cv';
 import { terminateDiagnosticsWorker } from './diagnostics';
 import { terminateInferenceWorker } from './inference';
+import { terminateIoWorker } from './io';
 import { terminateMediaWorker } from './media';
 
 /** Stops every runtime worker (they restart lazily on next use). */
@@ -15,4 +17,5 @@ export function terminateAllWorkers(): void {
   terminateMediaWorker();
   terminateCvWorker();
   terminateDiagnosticsWorker();
+  terminateIoWorker();
 }

@@ -2,6 +2,7 @@ import type { MediaWorkerApi } from '../../../workers/media.worker';
 import { lazyWorker } from './client';
 
 export type { MediaWorkerApi, FfmpegVersionResult } from '../../../workers/media.worker';
+export type { VideoProbe, FfmpegFrames, FfmpegProgress } from '../media/video/workerApi';
 
 const media = lazyWorker<MediaWorkerApi>(
   () =>
@@ -11,6 +12,9 @@ const media = lazyWorker<MediaWorkerApi>(
     }),
 );
 
-/** ffmpeg.wasm worker (it starts its own inner worker for the core); started on first use. */
+/**
+ * Media worker: video probing and WebCodecs decoding, and ffmpeg.wasm (which starts its own inner
+ * worker for the core); started on first use.
+ */
 export const getMediaWorker = () => media.get();
 export const terminateMediaWorker = () => media.terminate();

@@ -19,8 +19,16 @@ describe('sortNames (CVAT sorting methods)', () => {
   });
 
   it('natural ignores case, compares folders first and puts a stem before its longer variants', () => {
-    expect(sortNames(['img10.png', 'IMG9.png', 'img9b.png'], 'natural')).toEqual(['IMG9.png', 'img9b.png', 'img10.png']);
-    expect(sortNames(['b/1.png', 'a/10.png', 'a/2.png'], 'natural')).toEqual(['a/2.png', 'a/10.png', 'b/1.png']);
+    expect(sortNames(['img10.png', 'IMG9.png', 'img9b.png'], 'natural')).toEqual([
+      'IMG9.png',
+      'img9b.png',
+      'img10.png',
+    ]);
+    expect(sortNames(['b/1.png', 'a/10.png', 'a/2.png'], 'natural')).toEqual([
+      'a/2.png',
+      'a/10.png',
+      'b/1.png',
+    ]);
     expect(sortNames(['a1.jpg', 'a.jpg'], 'natural')).toEqual(['a.jpg', 'a1.jpg']);
     expect(sortNames(['frame_000010.png', 'frame_000009.png'], 'natural')).toEqual([
       'frame_000009.png',

@@ -67,7 +67,11 @@ function random(seed: number): () => number {
   };
 }
 
-export function sortNames(names: readonly string[], method: SortingMethod, options: SortOptions = {}): string[] {
+export function sortNames(
+  names: readonly string[],
+  method: SortingMethod,
+  options: SortOptions = {},
+): string[] {
   switch (method) {
     case 'lexicographical':
       return [...names].sort(compareLexicographic);

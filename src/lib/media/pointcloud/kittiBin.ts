@@ -8,7 +8,13 @@ export function readKittiBinInfo(byteLength: number): PointCloudInfo {
       `a KITTI velodyne .bin holds 16 bytes per point (x, y, z, reflectance as float32), but this file has ${byteLength} bytes`,
     );
   }
-  return { kind: 'kitti-bin', count: byteLength / STRIDE, fields: ['x', 'y', 'z', 'intensity'], width: 0, height: 0 };
+  return {
+    kind: 'kitti-bin',
+    count: byteLength / STRIDE,
+    fields: ['x', 'y', 'z', 'intensity'],
+    width: 0,
+    height: 0,
+  };
 }
 
 export function parseKittiBin(bytes: Uint8Array): PointCloud {

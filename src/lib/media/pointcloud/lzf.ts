@@ -10,7 +10,8 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
     const ctrl = input[ip++] as number;
     if (ctrl < 32) {
       const run = ctrl + 1;
-      if (op + run > outputLength || ip + run > input.length) throw new RangeError('LZF data overruns its declared size');
+      if (op + run > outputLength || ip + run > input.length)
+        throw new RangeError('LZF data overruns its declared size');
       out.set(input.subarray(ip, ip + run), op);
       ip += run;
       op += run;
@@ -25,6 +26,7 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
       for (let i = 0; i < length; i++) out[op++] = out[ref++] as number;
     }
   }
-  if (op !== outputLength) throw new RangeError(`LZF data expands to ${op} bytes, the header says ${outputLength}`);
+  if (op !== outputLength)
+    throw new RangeError(`LZF data expands to ${op} bytes, the header says ${outputLength}`);
   return out;
 }

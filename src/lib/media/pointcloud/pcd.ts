@@ -33,7 +33,8 @@ function fail(message: string): never {
 
 function integer(key: string, text: string | undefined): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) fail(`${key} should be a non-negative integer, found "${text ?? ''}"`);
+  if (!Number.isInteger(value) || value < 0)
+    fail(`${key} should be a non-negative integer, found "${text ?? ''}"`);
   return value;
 }
 
@@ -65,7 +66,8 @@ export function parsePcdHeader(bytes: Uint8Array): PcdHeader {
     const type = types[i]?.toUpperCase();
     if (type !== 'F' && type !== 'I' && type !== 'U') fail(`TYPE of field "${name}" should be F, I or U`);
     const size = integer('SIZE', sizes[i]);
-    if (![1, 2, 4, 8].includes(size) || (type === 'F' && size < 4)) fail(`field "${name}" has an unsupported SIZE ${size}`);
+    if (![1, 2, 4, 8].includes(size) || (type === 'F' && size < 4))
+      fail(`field "${name}" has an unsupported SIZE ${size}`);
     const count = counts[i] === undefined ? 1 : integer('COUNT', counts[i]);
     return { name, size, type, count };
   });
@@ -159,7 +161,9 @@ function accessors(bytes: Uint8Array, header: PcdHeader): Map<string, { field: P
   const recordSize = fields.reduce((n, f) => n + f.size * f.count, 0);
   if (encoding === 'binary') {
     if (body.byteLength < recordSize * points) {
-      fail(`the header declares ${points} points (${recordSize * points} bytes), the data holds ${body.byteLength} bytes`);
+      fail(
+        `the header declares ${points} points (${recordSize * points} bytes), the data holds ${body.byteLength} bytes`,
+      );
     }
     let offset = 0;
     for (const field of fields) {

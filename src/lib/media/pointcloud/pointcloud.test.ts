@@ -123,7 +123,9 @@ describe('PCD', () => {
 
   it('names what is wrong with a truncated or malformed file', () => {
     const bytes = read(join(ASSETS, 'media/pointcloud/cvat_pcd/test_pcd.pcd'));
-    expect(() => parsePointCloud(bytes.subarray(0, bytes.length - 100), 'pcd')).toThrow(/declares 100 points/);
+    expect(() => parsePointCloud(bytes.subarray(0, bytes.length - 100), 'pcd')).toThrow(
+      /declares 100 points/,
+    );
     expect(() => parsePointCloud(new TextEncoder().encode('hello\n'), 'pcd')).toThrow(/no DATA line/);
     const compressed = read(join(CANVAS3D, '000002.pcd'));
     expect(() => parsePointCloud(compressed.subarray(0, compressed.length - 50), 'pcd')).toThrow(/truncated/);
@@ -133,13 +135,19 @@ describe('PCD', () => {
 describe('KITTI velodyne .bin', () => {
   it('reads x, y, z and reflectance as float32 records', () => {
     const small = read(
-      join(ASSETS, 'media/pointcloud/cvat_zips/test_velodyne_points_extracted/test_velodyne_points/velodyne_points/data/000002.bin'),
+      join(
+        ASSETS,
+        'media/pointcloud/cvat_zips/test_velodyne_points_extracted/test_velodyne_points/velodyne_points/data/000002.bin',
+      ),
     );
     const cloud = parsePointCloud(small, 'kitti-bin');
     expect(cloud.count).toBe(100);
     expect(cloud.fields).toEqual(['x', 'y', 'z', 'intensity']);
     expect(cloud.intensity?.length).toBe(100);
-    const big = parsePointCloud(read(join(ASSETS, 'kitti/datumaro-tests_openvino/kitti_3d/training/velodyne/000001.bin')), 'kitti-bin');
+    const big = parsePointCloud(
+      read(join(ASSETS, 'kitti/datumaro-tests_openvino/kitti_3d/training/velodyne/000001.bin')),
+      'kitti-bin',
+    );
     expect(big.count).toBe(18_630);
     expect(mostlyFinite(big.positions)).toBe(true);
   });

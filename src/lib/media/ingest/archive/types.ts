@@ -18,7 +18,8 @@ export type ArchiveKind = 'zip' | 'tar' | 'tar.gz' | 'rar' | '7z' | 'bzip2' | 'x
 export function archiveKindOf(head: Uint8Array, name: string): ArchiveKind | null {
   const b = head;
   const lower = name.toLowerCase();
-  if (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 0x03 || b[2] === 0x05) && (b[3] === 0x04 || b[3] === 0x06)) return 'zip';
+  if (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 0x03 || b[2] === 0x05) && (b[3] === 0x04 || b[3] === 0x06))
+    return 'zip';
   if (b[0] === 0x1f && b[1] === 0x8b) return 'tar.gz';
   if (b[0] === 0x52 && b[1] === 0x61 && b[2] === 0x72 && b[3] === 0x21) return 'rar';
   if (b[0] === 0x37 && b[1] === 0x7a && b[2] === 0xbc && b[3] === 0xaf) return '7z';
