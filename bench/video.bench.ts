@@ -1,7 +1,9 @@
 /**
  * Video and frame-service budgets (DESIGN.md, Performance budgets), in headless Chromium:
  * - a 1-hour 1080p H.264 MP4 to a usable task (ingest + repository.tasks.create), ≤ 3 s;
- * - next frame during playback, 1080p H.264 and 1080p JPEG images, p95 ≤ 16.7 ms;
+ * - next frame during playback, 1080p H.264 and 1080p JPEG images, p95 ≤ 16.7 ms: from the
+ *   playback tick at which a new frame is due to having its bitmap (the wait for the display's
+ *   next refresh is reported apart, as "display late");
  * - random seek in 1080p H.264, p95 ≤ 150 ms;
  * - decoded-frame memory during playback against the cache bound.
  * Test media are generated with ffmpeg into a temporary folder: one minute of 1080p30 H.264
@@ -136,12 +138,14 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
       hourMp4ToUsableTaskMs: { value: Math.round(usable), unit: 'ms', budget: 3000, better: 'lower' },
       hourMp4BlobStoredMs: { value: Math.round(ingest.storedMs ?? -1), unit: 'ms', better: 'lower' },
       hourMp4FirstFrameAfterIngestMs: { value: Math.round(firstFrameMs), unit: 'ms', better: 'lower' },
-      h264PlaybackNextFrameLateP95Ms: {
-        value: r1(percentile(play.lateMs, 95)),
+      h264PlaybackNextFrameP95Ms: {
+        value: r1(percentile(play.waitMs, 95)),
         unit: 'ms',
         budget: 16.7,
         better: 'lower',
       },
+      h264PlaybackNextFrameMaxMs: { value: r1(Math.max(...play.waitMs)), unit: 'ms', better: 'lower' },
+      h264PlaybackDisplayLateP95Ms: { value: r1(percentile(play.lateMs, 95)), unit: 'ms', better: 'lower' },
       h264PlaybackFrameIntervalP95Ms: {
         value: r1(percentile(play.intervalsMs, 95)),
         unit: 'ms',
@@ -158,10 +162,16 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
         budget: r1(play.cacheBound / 2 ** 20),
         better: 'lower',
       },
-      jpegPlaybackNextFrameLateP95Ms: {
-        value: r1(percentile(imagePlay.lateMs, 95)),
+      jpegPlaybackNextFrameP95Ms: {
+        value: r1(percentile(imagePlay.waitMs, 95)),
         unit: 'ms',
         budget: 16.7,
+        better: 'lower',
+      },
+      jpegPlaybackNextFrameMaxMs: { value: r1(Math.max(...imagePlay.waitMs)), unit: 'ms', better: 'lower' },
+      jpegPlaybackDisplayLateP95Ms: {
+        value: r1(percentile(imagePlay.lateMs, 95)),
+        unit: 'ms',
         better: 'lower',
       },
       jpegPlaybackDroppedFrames: { value: imagePlay.dropped, unit: 'frames', better: 'lower' },

@@ -11,9 +11,8 @@ import {
   getFrame,
   type FrameCacheOptions,
 } from '$lib/media/frameService';
-import { ingestImages } from '$lib/media/ingestImages';
 import { ingestVideo, type IngestProgress, type VideoInfo } from '$lib/media/video';
-import { createRepository, openWorkspace } from '$lib/store';
+import { createRepository, openWorkspace, putBlob } from '$lib/store';
 
 const tasks = new Map<string, FrameMeta[]>();
 let ids = 0;
@@ -97,9 +96,16 @@ async function ingestError(
   }
 }
 
+/** The selected JPEG/PNG files as image frames (stored blobs), in name order. */
 async function imageTask(): Promise<{ id: string; count: number }> {
-  const { frames, skipped } = await ingestImages(inputFiles());
-  if (skipped.length > 0) throw new Error(`skipped: ${JSON.stringify(skipped)}`);
+  const frames: FrameMeta[] = [];
+  for (const file of inputFiles().sort((a, b) => a.name.localeCompare(b.name))) {
+    const bitmap = await createImageBitmap(file);
+    const { width, height } = bitmap;
+    bitmap.close();
+    const blob = await putBlob(new Blob([file], { type: file.type || 'image/jpeg' }));
+    frames.push({ name: file.name, width, height, blob, mime: file.type || 'image/jpeg', related_files: 0 });
+  }
   const id = `i${++ids}`;
   tasks.set(id, frames);
   return { id, count: frames.length };
@@ -167,7 +173,9 @@ async function seeks(id: string, count: number, seed = 1): Promise<number[]> {
 }
 
 export interface PlaybackResult {
-  /** Time from each frame's due time to its arrival in onFrame, ms. */
+  /** Per frame shown: from the tick a new frame was due to having its bitmap, ms. */
+  waitMs: number[];
+  /** Per frame shown: from its due time on the clock to onFrame (includes the wait for rAF), ms. */
   lateMs: number[];
   /** Time between consecutive frames on screen, ms. */
   intervalsMs: number[];
@@ -184,6 +192,7 @@ async function play(id: string, start: number, seconds: number, fps: number): Pr
   const frames = framesOf(id);
   clearFrameCache();
   const lateMs: number[] = [];
+  const waitMs: number[] = [];
   const intervalsMs: number[] = [];
   let last = -1;
   let maxCacheBytes = 0;
@@ -193,11 +202,12 @@ async function play(id: string, start: number, seconds: number, fps: number): Pr
     frames,
     fps,
     start,
-    onFrame: (bitmap, _index, late) => {
+    onFrame: (bitmap, _index, timing) => {
       const now = performance.now();
       if (last >= 0) intervalsMs.push(now - last);
       last = now;
-      lateMs.push(late);
+      lateMs.push(timing.lateMs);
+      waitMs.push(timing.waitMs);
       if (bitmap.width === 0) throw new Error('empty frame');
       maxCacheBytes = Math.max(maxCacheBytes, frameCacheStats().bytes);
       if (memory) heapPeakBytes = Math.max(heapPeakBytes ?? 0, memory.usedJSHeapSize);
@@ -210,7 +220,8 @@ async function play(id: string, start: number, seconds: number, fps: number): Pr
   player.destroy();
   const stats = player.stats;
   return {
-    lateMs: lateMs.slice(1),
+    waitMs,
+    lateMs,
     intervalsMs,
     shown: stats.shown,
     dropped: stats.dropped,
@@ -243,8 +254,47 @@ function adopt(frames: FrameMeta[]): string {
   return id;
 }
 
+/** Drives a player through step, seek and play; returns the frames it showed, in order. */
+async function playerScript(
+  id: string,
+): Promise<{ steps: number[]; seek: number; played: number[]; stats: { shown: number; dropped: number } }> {
+  const frames = framesOf(id);
+  clearFrameCache();
+  const shown: number[] = [];
+  let notify: (() => void) | null = null;
+  const player = createPlayer({
+    frames,
+    fps: 30,
+    onFrame: (_bitmap, index) => {
+      shown.push(index);
+      notify?.();
+    },
+  });
+  const next = () => new Promise<void>((r) => (notify = r));
+  const steps: number[] = [];
+  for (const n of [1, 1, 5, -2, -1]) {
+    const arrived = next();
+    player.step(n);
+    await arrived;
+    steps.push(player.frame);
+  }
+  const arrived = next();
+  player.seek(100);
+  await arrived;
+  const seek = shown[shown.length - 1]!;
+  const before = shown.length;
+  player.play();
+  await new Promise((r) => setTimeout(r, 1000));
+  player.pause();
+  const played = shown.slice(before);
+  const stats = player.stats;
+  player.destroy();
+  return { steps, seek, played, stats };
+}
+
 const api = {
   adopt,
+  playerScript,
   frames: (id: string) => framesOf(id),
   ingest,
   ingestError,

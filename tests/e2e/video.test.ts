@@ -248,6 +248,25 @@ describe('video ingest', () => {
     }
   });
 
+  it('the player steps, seeks and plays forward in order at the chosen rate', async () => {
+    const api = await open([join(VIDEOS, 'label-studio-frontend/opossum_intro.webm')]);
+    const task = await api.ingest(0);
+    const r = await api.page.evaluate(
+      (id) => (window as unknown as { loupeVideo: VideoPageApi }).loupeVideo.playerScript(id),
+      task.id,
+    );
+    expect(r.steps).toEqual([1, 2, 7, 5, 4]);
+    expect(r.seek).toBe(100);
+    // About 30 frames in one second at 30 fps, strictly increasing from 101.
+    expect(r.played[0]).toBeGreaterThanOrEqual(101);
+    expect(r.played.length).toBeGreaterThanOrEqual(20);
+    expect(r.played.length).toBeLessThanOrEqual(32);
+    for (let k = 1; k < r.played.length; k++) expect(r.played[k]!).toBeGreaterThan(r.played[k - 1]!);
+    const last = r.played[r.played.length - 1]!;
+    expect(last - 100).toBeGreaterThanOrEqual(25);
+    expect(last - 100).toBeLessThanOrEqual(32);
+  });
+
   it('a stored video decodes after a reload, from IndexedDB', async () => {
     const path = join(VIDEOS, 'label-studio-frontend/opossum_intro.webm');
     const api = await open([path]);

@@ -2,7 +2,7 @@
  * The frame service: decoded frames for the job view, for image and video tasks alike.
  *
  * - `getFrame(frames, i)` returns frame i as an ImageBitmap. Images are decoded from their stored
- *   blob (EXIF orientation applied); video frames are decoded frame-exactly with WebCodecs in the
+ *   blob with `decodeImageBlob` (EXIF orientation applied; TIFF and Netpbm too); video frames are decoded frame-exactly with WebCodecs in the
  *   media worker, from the original file.
  * - Decoded frames live in one LRU bounded by bytes (width × height × 4 each; see
  *   `configureFrameCache`). A bitmap stays valid while it is in the cache: draw it when you get it
@@ -14,6 +14,7 @@
 import * as Comlink from 'comlink';
 import type { FrameMeta } from '$lib/core/types';
 import { getMediaWorker } from '$lib/workers/media';
+import { decodeImageBlob } from './ingest/decodeImage';
 import { ByteLru } from './video/byteLru';
 import { PlaybackClock, playbackStep, prefetchCount, prefetchWindow, type Direction } from './video/playback';
 import { resolveSource } from './video/sources';
@@ -241,7 +242,7 @@ async function decodeImage(meta: FrameMeta): Promise<ImageBitmap> {
     );
   }
   try {
-    return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    return await decodeImageBlob(blob, meta.mime);
   } catch {
     throw new MissingMediaError(`The image "${meta.name}" is corrupt and could not be decoded.`);
   }
@@ -380,12 +381,25 @@ export interface PlayerOptions {
   frames: readonly FrameMeta[];
   /** Playback rate in frames per second (task frames, so a frame step is already applied). */
   fps: number;
-  /** Called with each frame to show; `lateMs` is how long after its due time it arrived. */
-  onFrame: (bitmap: ImageBitmap, index: number, lateMs: number) => void;
+  /** Called with each frame to show, with its timing while playing. */
+  onFrame: (bitmap: ImageBitmap, index: number, timing: FrameTiming) => void;
   /** Frame shown first (default 0). Call `seek` to show it. */
   start?: number;
   onStateChange?: (state: { playing: boolean; frame: number }) => void;
   onError?: (error: Error) => void;
+}
+
+export interface FrameTiming {
+  /**
+   * From the first playback tick at which a new frame was due to the moment this frame's bitmap
+   * was in hand: about 0 when prefetching kept up, the decode wait when it did not. 0 when paused.
+   */
+  waitMs: number;
+  /**
+   * From the frame's due time on the clock to its delivery; includes waiting for the next
+   * animation frame (up to one display refresh), so it is at least the display's granularity.
+   */
+  lateMs: number;
 }
 
 export interface PlayerStats {
@@ -421,6 +435,8 @@ export function createPlayer(options: PlayerOptions): Player {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let raf: number | null = null;
   let destroyed = false;
+  /** performance.now() of the first tick since the last shown frame at which a new frame was due. */
+  let dueSince = -1;
 
   function clamp(i: number): number {
     return Math.max(0, Math.min(total - 1, Math.round(i)));
@@ -442,7 +458,7 @@ export function createPlayer(options: PlayerOptions): Player {
       if (mine !== token || destroyed) return;
       shown = i;
       stats.shown++;
-      onFrame(bitmap, i, 0);
+      onFrame(bitmap, i, { waitMs: 0, lateMs: 0 });
       notify();
     }, fail);
   }
@@ -463,6 +479,7 @@ export function createPlayer(options: PlayerOptions): Player {
     const now = performance.now();
     const due = clock.frameAt(now);
     const next = playbackStep(shown, due, total);
+    if (next && dueSince < 0) dueSince = now;
     if (next) {
       // Show the newest frame that is already decoded up to the due one; ask for the due one.
       let ready = -1;
@@ -476,11 +493,14 @@ export function createPlayer(options: PlayerOptions): Player {
         const mine = ++token;
         void getFrame(frames, ready, { direction: 1 }).then((bitmap) => {
           if (mine !== token || destroyed || !playing) return;
+          const at = performance.now();
+          const waitMs = dueSince >= 0 ? Math.max(0, at - dueSince) : 0;
+          dueSince = -1;
           stats.dropped += Math.max(0, ready - shown - 1);
           shown = ready;
           current = ready;
           stats.shown++;
-          onFrame(bitmap, ready, Math.max(0, performance.now() - clock.dueAt(ready)));
+          onFrame(bitmap, ready, { waitMs, lateMs: Math.max(0, at - clock.dueAt(ready)) });
           notify();
           if (ready === total - 1) pause();
         }, fail);
@@ -507,6 +527,7 @@ export function createPlayer(options: PlayerOptions): Player {
     shown = current;
     clock.start(current, performance.now());
     pending = -1;
+    dueSince = -1;
     notify();
     getFrame(frames, Math.min(total - 1, current + 1), { direction: 1 }).catch(fail);
     schedule();
@@ -537,6 +558,7 @@ export function createPlayer(options: PlayerOptions): Player {
         current = target;
         clock.start(target, performance.now());
         pending = -1;
+        dueSince = -1;
         show(target, 1);
       } else {
         show(target, target < current ? -1 : 1);

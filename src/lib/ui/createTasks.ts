@@ -91,7 +91,9 @@ export async function createTasks(
     sorting: options.sorting,
     seed: options.seed,
     signal,
-    onProgress: (p) => onProgress({ label: describeStage(p.stage, p.file), done: p.done, total: p.total }),
+    // Progress callbacks cross into workers: they must return nothing.
+    onProgress: (p) =>
+      void onProgress({ label: describeStage(p.stage, p.file), done: p.done, total: p.total }),
   });
   const skipped = [...images.skipped];
   const tasks: Task[] = [];
@@ -147,7 +149,7 @@ export async function createTasks(
         stopFrame: options.stopFrame,
         step: options.frameStep,
         onProgress: (p) =>
-          onProgress({
+          void onProgress({
             label: `${describeStage(p.stage, video.name)} (${index + 1}/${images.videos.length})`,
             done: p.done,
             total: p.total,
