@@ -119,6 +119,17 @@ describe('task form', () => {
     await page.locator('[data-shown-frame="1"]').waitFor();
     await page.keyboard.press('v');
     await page.locator('[data-shown-frame="11"]').waitFor();
+    // Play at the video's own rate (15 fps) and pause with Space, as in CVAT.
+    expect(await page.getByTestId('fps').inputValue()).toBe('15');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-shown-frame]')?.getAttribute('data-shown-frame')) >= 20,
+    );
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+    const paused = await page.getByTestId('frame-number').inputValue();
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('frame-number').inputValue()).toBe(paused);
   });
 
   it('creates one task per video with the {{index}} and {{file_name}} tokens', async () => {

@@ -86,6 +86,8 @@ export interface CanvasEngineOptions {
   hitTolerance?: number;
   /** Pointer travel that turns a press into a drag, CSS pixels. */
   dragThreshold?: number;
+  /** Hold Space to pan (off by default: in the annotation view Space plays and pauses, as in CVAT). */
+  spacePan?: boolean;
   /** Overrides `window.devicePixelRatio`. */
   devicePixelRatio?: number;
   /** Colour of the rectangle being drawn. */
@@ -186,6 +188,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   /** An edit emitted but not yet reflected by `setObjects`: shown in its place meanwhile. */
   let pendingEdit: { id: Id; points: number[] } | null = null;
   let spaceHeld = false;
+  const spacePan = options.spacePan ?? false;
   let pointerInside = false;
   let pointerScreen: Point | null = null;
 
@@ -587,7 +590,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     if (isEditableTarget(e.target)) return;
     if (e.key === 'Escape') {
       if (drawState.phase !== 'idle' || selectGesturePreview(gesture)) cancel();
-    } else if (e.code === 'Space' && pointerInside) {
+    } else if (e.code === 'Space' && pointerInside && spacePan) {
       e.preventDefault();
       if (!spaceHeld) {
         spaceHeld = true;

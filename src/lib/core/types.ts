@@ -232,6 +232,8 @@ export interface Task {
   size: number;
   /** Frames hidden from annotation and export, as CVAT's frame deleting; restorable. */
   deleted_frames: number[];
+  /** Video tasks: the source rate divided by the frame step, the player's default speed. */
+  fps?: number;
   owner: string;
   created_date: Timestamp;
   updated_date: Timestamp;

@@ -110,5 +110,6 @@ describe('task migration v0 → v1', () => {
     workspace = await openWorkspace(workspaceId, { storage: 'memory', validate: true });
     const task = await workspace.db.task.findOne('t1').exec();
     expect(task?.toJSON()).toMatchObject({ id: 't1', size: 10, deleted_frames: [] });
+    expect(task?.toJSON()).not.toHaveProperty('fps');
   });
 });

@@ -72,4 +72,6 @@ export function migrateTaskV0ToV1(oldDoc: unknown): TaskDoc {
 
 export const taskMigrations: MigrationStrategies<TaskDoc> = {
   1: migrateTaskV0ToV1,
+  // Version 2 adds the optional `fps` of video tasks; older tasks simply have none.
+  2: (oldDoc: TaskDoc) => oldDoc,
 };

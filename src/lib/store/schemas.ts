@@ -35,7 +35,7 @@ export const projectSchema: RxJsonSchema<ProjectDoc> = {
 
 export const taskSchema: RxJsonSchema<TaskDoc> = {
   title: 'task',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -54,6 +54,7 @@ export const taskSchema: RxJsonSchema<TaskDoc> = {
     sorting_method: STRING,
     size: INTEGER,
     deleted_frames: { type: 'array', items: FRAME_NUMBER },
+    fps: { type: 'number', minimum: 0 },
     owner: STRING,
     created_date: DATE,
     updated_date: DATE,

@@ -26,6 +26,7 @@ export interface NewTask {
   /** Source frame numbers the task was cut from (CVAT's start/stop frame); informational. */
   start_frame?: number;
   stop_frame?: number;
+  fps?: number;
   owner?: string;
 }
 
@@ -69,6 +70,7 @@ export function createTaskStore(db: WorkspaceDatabase, blobs: () => BlobDatabase
         sorting_method: input.sorting_method ?? 'lexicographical',
         size,
         deleted_frames: [],
+        ...(input.fps ? { fps: input.fps } : {}),
         owner: input.owner ?? project.owner,
         created_date: date,
         updated_date: date,

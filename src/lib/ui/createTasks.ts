@@ -171,6 +171,7 @@ export async function createTasks(
         frame_filter: options.frameStep > 1 ? formatFrameFilter(options.frameStep) : '',
         start_frame: options.startFrame,
         stop_frame: options.startFrame + (result.frames.length - 1) * options.frameStep,
+        fps: result.info.fps > 0 ? result.info.fps / options.frameStep : undefined,
       });
       tasks.push(task);
       const storeError = await result.stored;

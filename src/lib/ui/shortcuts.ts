@@ -11,6 +11,7 @@ export type ShortcutAction =
   | 'delete-object'
   | 'fit'
   | 'delete-frame'
+  | 'play-pause'
   | 'cancel';
 
 export interface Shortcut {
@@ -31,6 +32,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'redo', keys: ['Ctrl+Shift+z', 'Ctrl+y'], description: 'Redo' },
   { action: 'delete-object', keys: ['Delete', 'Backspace'], description: 'Delete the selected object' },
   { action: 'fit', keys: ['0'], description: 'Fit the image to the screen' },
+  { action: 'play-pause', keys: [' '], description: 'Play or pause' },
   { action: 'delete-frame', keys: ['Alt+Delete'], description: 'Delete or restore the current frame' },
 ];
 
