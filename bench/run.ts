@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'app-shell': () => import('./appShell.bench'),
   'store-bulk': () => import('./storeBulk.bench'),
   video: () => import('./video.bench'),
+  'task-from-images': () => import('./taskFromImages.bench'),
 };
 
 async function main() {
