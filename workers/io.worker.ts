@@ -12,7 +12,14 @@ import {
   type PointCloudInfo,
   type PointCloudKind,
 } from '../src/lib/media/pointcloud/index';
-import { deleteBlob, hasBlob, putBlob, putThumbnail, sha256Hex } from '../src/lib/store/blobs';
+import {
+  deleteBlob,
+  hasBlob,
+  putBlob,
+  putBlobsWithThumbnails,
+  putThumbnail,
+  sha256Hex,
+} from '../src/lib/store/blobs';
 
 export interface StoredBlob {
   sha256: string;
@@ -30,6 +37,26 @@ export interface StoredPointCloud extends StoredBlob {
 }
 
 const running = new Map<number, AbortController>();
+
+/** Images decoded at once: enough to keep the decoder threads and the hashing busy. */
+const IMAGE_CONCURRENCY = 4;
+
+async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
 
 async function store(blob: Blob): Promise<StoredBlob> {
   const sha256 = await sha256Hex(blob);
@@ -66,6 +93,38 @@ const api = {
     const stored = await store(blob.type === mime ? blob : new Blob([blob], { type: mime }));
     if (stored.created) await putThumbnail(stored.sha256, thumbnail);
     return { ...stored, width, height };
+  },
+
+  /**
+   * A batch of images: decoded and hashed a few at a time (the browser decodes on its own
+   * threads), then stored with their thumbnails in one transaction. A failed image is reported
+   * in its slot and does not stop the others.
+   */
+  async storeImages(
+    items: readonly { blob: Blob; mime: string }[],
+  ): Promise<(StoredImage | { error: string })[]> {
+    type Prepared = { ok: true; sha256: string; blob: Blob; thumbnail: Blob; width: number; height: number };
+    type Failed = { ok: false; error: string };
+    const prepared = await mapConcurrent(
+      items,
+      IMAGE_CONCURRENCY,
+      async ({ blob, mime }): Promise<Prepared | Failed> => {
+        try {
+          const typed = blob.type === mime ? blob : new Blob([blob], { type: mime });
+          const [decoded, sha256] = await Promise.all([decodeWithThumbnail(typed, mime), sha256Hex(typed)]);
+          return { ok: true, sha256, blob: typed, ...decoded };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      },
+    );
+    const created = await putBlobsWithThumbnails(prepared.filter((p): p is Prepared => p.ok));
+    let k = 0;
+    return prepared.map((p) =>
+      p.ok
+        ? { sha256: p.sha256, created: created[k++] ?? false, width: p.width, height: p.height }
+        : { error: p.error },
+    );
   },
 
   async storeBlob(blob: Blob, mime: string): Promise<StoredBlob> {

@@ -64,6 +64,8 @@ export interface IngestOptions {
 }
 
 const DEFAULT_MAX_EXPANDED = 4_000_000_000;
+/** Images per io-worker call during ingest. */
+const IMAGE_BATCH = 24;
 let nextToken = 1;
 
 interface Collected extends SourceFile {
@@ -176,48 +178,63 @@ export async function ingest(inputs: IngestInput[], options: IngestOptions): Pro
     await checkSpaceFor(Math.ceil(needed * 1.05)); // thumbnails and records on top of the bytes
 
     const frames = new Map<string, IngestedFrame>();
+    const skipUndecodable = (path: string, reason: string) =>
+      skipped.push({
+        name: path,
+        reason: /corrupt|truncated|invalid|not a|decod/i.test(reason)
+          ? reason
+          : `could not be decoded: the file is corrupt or truncated (${reason})`,
+      });
+
+    // Images go to the io worker in batches: decoded and hashed concurrently, stored in one transaction.
+    const imagePaths = layout.frames.filter((p) => get(p).kind.kind === 'image');
+    for (let start = 0; start < imagePaths.length; start += IMAGE_BATCH) {
+      throwIfAborted(signal);
+      const batch = imagePaths.slice(start, start + IMAGE_BATCH);
+      onProgress?.({ stage: 'thumbnails', done: start, total: layout.frames.length, file: batch[0] });
+      const items = batch.map((path) => {
+        const { blob, kind } = get(path);
+        return { blob, mime: kind.kind === 'image' ? kind.mime : 'application/octet-stream' };
+      });
+      const results = await io.storeImages(items);
+      results.forEach((result, i) => {
+        const path = batch[i]!;
+        if ('error' in result) return skipUndecodable(path, result.error);
+        if (result.created) created.push(result.sha256);
+        frames.set(path, {
+          name: path,
+          width: result.width,
+          height: result.height,
+          blob: result.sha256,
+          mime: items[i]!.mime,
+          related_files: 0,
+        });
+      });
+    }
+
     for (const [index, path] of layout.frames.entries()) {
       throwIfAborted(signal);
       const file = get(path);
+      if (file.kind.kind !== 'pointcloud') continue;
       try {
-        if (file.kind.kind === 'image') {
-          onProgress?.({ stage: 'thumbnails', done: index, total: layout.frames.length, file: path });
-          const stored = await io.storeImage(file.blob, file.kind.mime);
-          if (stored.created) created.push(stored.sha256);
-          frames.set(path, {
-            name: path,
-            width: stored.width,
-            height: stored.height,
-            blob: stored.sha256,
-            mime: file.kind.mime,
-            related_files: 0,
-          });
-        } else if (file.kind.kind === 'pointcloud') {
-          onProgress?.({ stage: 'pointclouds', done: index, total: layout.frames.length, file: path });
-          const mime = POINT_CLOUD_MIME[file.kind.format];
-          const stored = await io.storePointCloud(file.blob, file.kind.format, mime);
-          if (stored.created) created.push(stored.sha256);
-          const { info } = stored;
-          frames.set(path, {
-            name: path,
-            width: info.width,
-            height: info.height,
-            blob: stored.sha256,
-            mime,
-            related_files: 0,
-            points: info.count,
-            fields: info.fields,
-          });
-        }
+        onProgress?.({ stage: 'pointclouds', done: index, total: layout.frames.length, file: path });
+        const mime = POINT_CLOUD_MIME[file.kind.format];
+        const stored = await io.storePointCloud(file.blob, file.kind.format, mime);
+        if (stored.created) created.push(stored.sha256);
+        const { info } = stored;
+        frames.set(path, {
+          name: path,
+          width: info.width,
+          height: info.height,
+          blob: stored.sha256,
+          mime,
+          related_files: 0,
+          points: info.count,
+          fields: info.fields,
+        });
       } catch (error) {
         if (error instanceof Error && error.name === 'StorageFullError') throw error;
-        const reason = errorText(error);
-        skipped.push({
-          name: path,
-          reason: /corrupt|truncated|invalid|not a|decod/i.test(reason)
-            ? reason
-            : `could not be decoded: the file is corrupt or truncated (${reason})`,
-        });
+        skipUndecodable(path, errorText(error));
       }
     }
     onProgress?.({
