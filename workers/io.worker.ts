@@ -102,6 +102,7 @@ const api = {
    */
   async storeImages(
     items: readonly { blob: Blob; mime: string }[],
+    thumbnailQuality = 0.8,
   ): Promise<(StoredImage | { error: string })[]> {
     type Prepared = { ok: true; sha256: string; blob: Blob; thumbnail: Blob; width: number; height: number };
     type Failed = { ok: false; error: string };
@@ -111,7 +112,10 @@ const api = {
       async ({ blob, mime }): Promise<Prepared | Failed> => {
         try {
           const typed = blob.type === mime ? blob : new Blob([blob], { type: mime });
-          const [decoded, sha256] = await Promise.all([decodeWithThumbnail(typed, mime), sha256Hex(typed)]);
+          const [decoded, sha256] = await Promise.all([
+            decodeWithThumbnail(typed, mime, undefined, thumbnailQuality),
+            sha256Hex(typed),
+          ]);
           return { ok: true, sha256, blob: typed, ...decoded };
         } catch (error) {
           return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -90,6 +90,7 @@ export async function createTasks(
   const images = await ingest([...inputs], {
     sorting: options.sorting,
     seed: options.seed,
+    thumbnailQuality: options.imageQuality / 100,
     signal,
     // Progress callbacks cross into workers: they must return nothing.
     onProgress: (p) =>

@@ -61,6 +61,8 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Per archive; 4 GB by default. */
   maxExpandedBytes?: number;
+  /** JPEG quality of the thumbnails, 0–1 (the task's image quality); 0.8 by default. */
+  thumbnailQuality?: number;
 }
 
 const DEFAULT_MAX_EXPANDED = 4_000_000_000;
@@ -196,7 +198,7 @@ export async function ingest(inputs: IngestInput[], options: IngestOptions): Pro
         const { blob, kind } = get(path);
         return { blob, mime: kind.kind === 'image' ? kind.mime : 'application/octet-stream' };
       });
-      const results = await io.storeImages(items);
+      const results = await io.storeImages(items, options.thumbnailQuality);
       results.forEach((result, i) => {
         const path = batch[i]!;
         if ('error' in result) return skipUndecodable(path, result.error);

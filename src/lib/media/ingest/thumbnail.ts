@@ -13,6 +13,7 @@ export async function decodeWithThumbnail(
   blob: Blob,
   mime: string,
   size = THUMBNAIL_SIZE,
+  quality = 0.8,
 ): Promise<DecodedImage> {
   const bitmap = await decodeImageBlob(blob, mime);
   try {
@@ -25,7 +26,7 @@ export async function decodeWithThumbnail(
     const context = canvas.getContext('2d');
     if (!context) throw new Error('no 2D canvas for thumbnails');
     context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const thumbnail = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+    const thumbnail = await canvas.convertToBlob({ type: 'image/jpeg', quality });
     return { width, height, thumbnail };
   } finally {
     bitmap.close();
