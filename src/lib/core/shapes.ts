@@ -1,5 +1,5 @@
 import { newId, now } from './ids';
-import type { AttributeValue, Id, LabelSpec, RectangleShape, Shape, Source } from './types';
+import type { AttributeValue, Id, LabelSpec, RectangleShape, Shape, ShapeType, Source } from './types';
 
 export type RectanglePoints = [number, number, number, number];
 
@@ -175,5 +175,56 @@ export function translateShape<S extends Shape>(shape: S, dx: number, dy: number
     }
     default:
       return { ...shape, points: shiftPairs(shape.points, dx, dy) };
+  }
+}
+
+/** What a drawing tool produced: the geometry of a new shape, before it has an id. */
+export interface DrawnGeometry {
+  type: ShapeType;
+  points: number[];
+  rotation?: number;
+  elements?: { label_id: Id; points: [number, number]; outside: boolean; occluded: boolean }[];
+}
+
+export interface NewShape extends DrawnGeometry {
+  frame: number;
+  label: Pick<LabelSpec, 'id' | 'attributes'>;
+  z_order?: number;
+  author?: string;
+  source?: Source;
+}
+
+/** A new shape of any type with CVAT's defaults; rectangles get ordered corners. */
+export function createShape(input: NewShape): Shape {
+  const base = {
+    id: newId(),
+    updated_date: now(),
+    author: input.author ?? '',
+    frame: input.frame,
+    label_id: input.label.id,
+    occluded: false,
+    outside: false,
+    z_order: input.z_order ?? 0,
+    rotation: input.rotation ?? 0,
+    group: 0,
+    source: input.source ?? 'manual',
+    attributes: defaultAttributeValues(input.label),
+  };
+  switch (input.type) {
+    case 'rectangle':
+      return { ...base, type: 'rectangle', points: normalizeRectanglePoints(input.points) };
+    case 'ellipse': {
+      const [cx = 0, cy = 0, rx = 0, ty = 0] = input.points;
+      return { ...base, type: 'ellipse', points: [cx, cy, rx, ty] };
+    }
+    case 'skeleton':
+      return {
+        ...base,
+        type: 'skeleton',
+        points: [],
+        elements: (input.elements ?? []).map((e) => ({ ...e, type: 'points' as const, attributes: [] })),
+      };
+    default:
+      return { ...base, type: input.type, points: [...input.points] };
   }
 }

@@ -100,6 +100,8 @@ export interface ObjectMeta {
 
 interface ShapeBase extends ObjectMeta {
   frame: number;
+  /** Per-object colour chosen by the annotator (used when colouring by instance). */
+  color?: string;
   label_id: Id;
   occluded: boolean;
   outside: boolean;

@@ -1,11 +1,19 @@
 import { SvelteSet } from 'svelte/reactivity';
 import { createEntry, History, applyDiff, type Diff, type RecordMap } from '$lib/core/history';
-import { createRectangle, type RectanglePoints } from '$lib/core/shapes';
-import { now } from '$lib/core/ids';
+import {
+  createShape,
+  defaultAttributeValues,
+  type DrawnGeometry,
+  type RectanglePoints,
+} from '$lib/core/shapes';
+import { newId, now } from '$lib/core/ids';
 import type { FrameMeta, FrameObject, Id, Job, LabelSpec, Project, Task } from '$lib/core/types';
 import type { Repository } from '$lib/store';
 
 type SaveState = 'saved' | 'saving' | 'error';
+
+/** Undo depth of a job, kept across reloads (CVAT keeps 128 and loses them on reload). */
+export const JOB_HISTORY_LIMIT = 1000;
 
 /**
  * One open job: its objects, the current frame and the undo history. Every change goes through
@@ -30,6 +38,12 @@ export class JobSession {
   /** When off, frame navigation skips deleted frames, as in CVAT. */
   showDeleted = $state(false);
 
+  /** Hidden, locked and pinned are view state of this device, as in CVAT; they are not annotations. */
+  readonly hidden = new SvelteSet<Id>();
+  readonly locked = new SvelteSet<Id>();
+  readonly pinned = new SvelteSet<Id>();
+
+  private clipboard: FrameObject[] = [];
   private history: History<FrameObject>;
   private writes: Promise<void> = Promise.resolve();
 
@@ -71,10 +85,12 @@ export class JobSession {
     for (const perFrame of annotations.frames.values()) Object.assign(objects, perFrame);
     let history: History<FrameObject>;
     try {
-      history = savedHistory ? History.fromJSON<FrameObject>(savedHistory) : new History<FrameObject>();
+      history = savedHistory
+        ? History.fromJSON<FrameObject>({ ...(savedHistory as object), limit: JOB_HISTORY_LIMIT })
+        : new History<FrameObject>({ limit: JOB_HISTORY_LIMIT });
     } catch (error) {
       console.warn('The saved undo history could not be read and was reset.', error);
-      history = new History<FrameObject>();
+      history = new History<FrameObject>({ limit: JOB_HISTORY_LIMIT });
     }
     return new JobSession(repo, { job, task, project, frames, objects, history });
   }
@@ -128,20 +144,91 @@ export class JobSession {
   }
 
   drawRectangle(points: RectanglePoints, label: LabelSpec): FrameObject {
-    const onFrame = this.objectsOn(this.frame);
-    const z = onFrame.reduce((max, o) => (o.kind === 'shape' ? Math.max(max, o.z_order) : max), 0);
+    return this.draw({ type: 'rectangle', points }, label);
+  }
+
+  /** Adds a shape drawn on the current frame, on top of the others. */
+  draw(geometry: DrawnGeometry, label: LabelSpec): FrameObject {
     const shape: FrameObject = {
       kind: 'shape',
-      ...createRectangle({
-        frame: this.frame,
-        label_id: label.id,
-        points,
-        label,
-        z_order: onFrame.length ? z + 1 : 0,
-      }),
+      ...createShape({ ...geometry, frame: this.frame, label, z_order: this.topZ(this.frame) + 1 }),
     };
-    this.commit('Draw rectangle', { added: { [shape.id]: shape }, updated: {}, removed: {} });
+    this.commit(`Draw ${geometry.type}`, { added: { [shape.id]: shape }, updated: {}, removed: {} });
     return shape;
+  }
+
+  /** Adds a frame-level tag. */
+  addTag(label: LabelSpec): FrameObject {
+    const tag: FrameObject = {
+      kind: 'tag',
+      id: newId(),
+      updated_date: now(),
+      author: '',
+      frame: this.frame,
+      label_id: label.id,
+      group: 0,
+      source: 'manual',
+      attributes: defaultAttributeValues(label),
+    };
+    this.commit('Add tag', { added: { [tag.id]: tag }, updated: {}, removed: {} });
+    return tag;
+  }
+
+  /** Remembers objects for pasting (CVAT's Ctrl+C). */
+  copy(ids: readonly Id[]): void {
+    this.clipboard = ids.map((id) => this.objects[id]).filter((o): o is FrameObject => o !== undefined);
+  }
+
+  get canPaste(): boolean {
+    return this.clipboard.length > 0;
+  }
+
+  /** Pastes copies of the copied objects onto the current frame (CVAT's Ctrl+V); returns them. */
+  paste(): FrameObject[] {
+    let z = this.topZ(this.frame);
+    const added: Record<Id, FrameObject> = {};
+    for (const source of this.clipboard) {
+      const copy: FrameObject =
+        source.kind === 'shape'
+          ? { ...source, id: newId(), frame: this.frame, updated_date: now(), z_order: ++z }
+          : { ...source, id: newId(), frame: this.frame, updated_date: now() };
+      added[copy.id] = copy;
+    }
+    this.commit('Paste objects', { added, updated: {}, removed: {} });
+    return Object.values(added);
+  }
+
+  /** CVAT's z-order actions: to the front/back of the frame, or one step forward/backward. */
+  reorder(id: Id, where: 'front' | 'back' | 'forward' | 'backward'): void {
+    const object = this.objects[id];
+    if (!object || object.kind !== 'shape') return;
+    const others = this.objectsOn(object.frame).filter(
+      (o): o is Extract<FrameObject, { kind: 'shape' }> => o.kind === 'shape' && o.id !== id,
+    );
+    const zs = others.map((o) => o.z_order);
+    const max = zs.length ? Math.max(...zs) : object.z_order;
+    const min = zs.length ? Math.min(...zs) : object.z_order;
+    const z =
+      where === 'front'
+        ? max + 1
+        : where === 'back'
+          ? min - 1
+          : where === 'forward'
+            ? object.z_order + 1
+            : object.z_order - 1;
+    if (z === object.z_order) return;
+    this.update(
+      id,
+      (o) => ({ ...o, z_order: z }) as FrameObject,
+      where === 'front' || where === 'forward' ? 'Bring forward' : 'Send backward',
+    );
+  }
+
+  private topZ(frame: number): number {
+    return this.objectsOn(frame).reduce(
+      (max, o) => (o.kind === 'shape' ? Math.max(max, o.z_order) : max),
+      -1,
+    );
   }
 
   update(id: Id, patch: (o: FrameObject) => FrameObject, label: string): void {

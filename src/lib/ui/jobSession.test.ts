@@ -1,0 +1,111 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '$lib/core/ids';
+import type { FrameMeta, LabelSpec } from '$lib/core/types';
+import { BlobDatabase } from '$lib/store/blobs';
+import { createRepository, openWorkspace, type Repository, type Workspace } from '$lib/store';
+import { JobSession } from './jobSession.svelte';
+
+const label: LabelSpec = {
+  id: 'car',
+  name: 'car',
+  color: '#ff0000',
+  type: 'any',
+  attributes: [
+    { id: 'a1', name: 'model', input_type: 'select', mutable: false, values: ['x', 'y'], default_value: 'x' },
+  ],
+  sublabels: [],
+  svg: '',
+};
+
+const frames: FrameMeta[] = Array.from({ length: 4 }, (_, i) => ({
+  name: `f${i}.jpg`,
+  width: 100,
+  height: 80,
+  blob: 'b'.repeat(64),
+  mime: 'image/jpeg',
+  related_files: 0,
+}));
+
+let workspace: Workspace;
+let repo: Repository;
+let jobId: string;
+
+beforeEach(async () => {
+  workspace = await openWorkspace(newId(), { storage: 'memory' });
+  repo = createRepository(workspace, { blobs: new BlobDatabase(`blobs_${newId()}`) });
+  const project = await repo.projects.create({ name: 'p', labels: [label] });
+  const { jobs } = await repo.tasks.create({ project_id: project.id, name: 't', frames, segment_size: 0 });
+  jobId = jobs[0]!.id;
+});
+
+afterEach(async () => {
+  await workspace.remove();
+});
+
+describe('JobSession', () => {
+  it('draws every geometry with label defaults, on top of what is there', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const box = s.draw({ type: 'rectangle', points: [30, 40, 10, 20] }, label);
+    const poly = s.draw({ type: 'polygon', points: [1, 1, 9, 1, 5, 8] }, label);
+    expect(box).toMatchObject({ kind: 'shape', type: 'rectangle', points: [10, 20, 30, 40], z_order: 0 });
+    expect(poly).toMatchObject({ type: 'polygon', z_order: 1, attributes: [{ spec_id: 'a1', value: 'x' }] });
+    await s.flush();
+    const stored = await repo.annotations.objectsOnFrame(jobId, 0);
+    expect(stored.map((o) => o.id).sort()).toEqual([box.id, poly.id].sort());
+  });
+
+  it('copies and pastes onto another frame as new objects', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const box = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    s.copy([box.id]);
+    s.goTo(2);
+    const [pasted] = s.paste();
+    expect(pasted).toMatchObject({ frame: 2, type: 'rectangle', points: [0, 0, 5, 5] });
+    expect(pasted!.id).not.toBe(box.id);
+    expect(s.objectsOn(2)).toHaveLength(1);
+  });
+
+  it('reorders z: to front, to back, one step', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const a = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    const b = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    s.reorder(a.id, 'front');
+    expect(s.objectsOn(0).map((o) => o.id)).toEqual([b.id, a.id]);
+    s.reorder(a.id, 'back');
+    expect(s.objectsOn(0).map((o) => o.id)).toEqual([a.id, b.id]);
+    s.reorder(a.id, 'forward');
+    const za = s.objects[a.id];
+    expect(za?.kind === 'shape' && za.z_order).toBe(1);
+  });
+
+  it('undoes and redoes across a reopen, beyond CVAT’s 128 steps', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const box = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    for (let i = 0; i < 300; i++) {
+      s.update(box.id, (o) => ({ ...o, points: [i, 0, i + 5, 5] }) as typeof o, 'Move');
+    }
+    await s.flush();
+    const reopened = await JobSession.open(repo, jobId);
+    for (let i = 0; i < 300; i++) reopened.undo();
+    const back = reopened.objects[box.id];
+    expect(back?.kind === 'shape' && back.points).toEqual([0, 0, 5, 5]);
+    reopened.undo();
+    expect(reopened.objects[box.id]).toBeUndefined();
+    expect(reopened.canUndo).toBe(false);
+    reopened.redo();
+    await reopened.flush();
+    expect(await repo.annotations.objectsOnFrame(jobId, 0)).toHaveLength(1);
+  });
+
+  it('adds tags with attribute defaults', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const tag = s.addTag(label);
+    expect(tag).toMatchObject({
+      kind: 'tag',
+      frame: 0,
+      label_id: 'car',
+      attributes: [{ spec_id: 'a1', value: 'x' }],
+    });
+  });
+});
