@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'store-bulk': () => import('./storeBulk.bench'),
   video: () => import('./video.bench'),
   'task-from-images': () => import('./taskFromImages.bench'),
+  'job-open': () => import('./jobOpen.bench'),
 };
 
 async function main() {

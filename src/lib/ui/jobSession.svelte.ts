@@ -1,5 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity';
-import { createEntry, History, applyDiff, type Diff, type RecordMap } from '$lib/core/history';
+import { createEntry, History, type Diff, type RecordMap } from '$lib/core/history';
 import {
   createShape,
   defaultAttributeValues,
@@ -27,7 +27,11 @@ export class JobSession {
   readonly frames: FrameMeta[];
 
   frame = $state(0);
-  objects = $state.raw<RecordMap<FrameObject>>({});
+  /** Bumped on every change; reading `objects` or `objectsOn` subscribes to it. */
+  version = $state(0);
+  /** All objects of the job, mutated in place (copying 50k records per edit would be too slow). */
+  private records: RecordMap<FrameObject> = {};
+  private frameIndex = new Map<number, Set<Id>>();
   canUndo = $state(false);
   canRedo = $state(false);
   undoLabel = $state('');
@@ -62,7 +66,8 @@ export class JobSession {
     this.task = init.task;
     this.project = init.project;
     this.frames = init.frames;
-    this.objects = init.objects;
+    this.records = init.objects;
+    for (const object of Object.values(init.objects)) this.index(object);
     this.history = init.history;
     for (const f of init.task.deleted_frames ?? []) this.deletedFrames.add(f);
     this.frame = this.nearestVisible(init.job.start_frame, 1) ?? init.job.start_frame;
@@ -103,10 +108,33 @@ export class JobSession {
     return this.frames[this.frame];
   }
 
+  /** Every object of the job by id (reactive through `version`). */
+  get objects(): Readonly<RecordMap<FrameObject>> {
+    void this.version;
+    return this.records;
+  }
+
+  /** The objects of one frame, bottom to top. */
   objectsOn(frame: number): FrameObject[] {
-    return Object.values(this.objects)
-      .filter((o) => o.frame === frame)
-      .sort((a, b) => (a.kind === 'shape' ? a.z_order : 0) - (b.kind === 'shape' ? b.z_order : 0));
+    void this.version;
+    const ids = this.frameIndex.get(frame);
+    if (!ids) return [];
+    const list: FrameObject[] = [];
+    for (const id of ids) {
+      const object = this.records[id];
+      if (object && object.frame === frame) list.push(object);
+    }
+    return list.sort((a, b) => (a.kind === 'shape' ? a.z_order : 0) - (b.kind === 'shape' ? b.z_order : 0));
+  }
+
+  private index(object: FrameObject): void {
+    let ids = this.frameIndex.get(object.frame);
+    if (!ids) this.frameIndex.set(object.frame, (ids = new Set()));
+    ids.add(object.id);
+  }
+
+  private unindex(object: FrameObject): void {
+    this.frameIndex.get(object.frame)?.delete(object.id);
   }
 
   goTo(frame: number): void {
@@ -265,7 +293,20 @@ export class JobSession {
   }
 
   private apply(diff: Diff<FrameObject>): void {
-    this.objects = applyDiff(this.objects, diff);
+    for (const [id, object] of Object.entries(diff.removed)) {
+      this.unindex(object);
+      delete this.records[id];
+    }
+    for (const [id, [before, after]] of Object.entries(diff.updated)) {
+      this.unindex(before);
+      this.records[id] = after;
+      this.index(after);
+    }
+    for (const [id, object] of Object.entries(diff.added)) {
+      this.records[id] = object;
+      this.index(object);
+    }
+    this.version++;
     this.syncHistoryState();
     const history = this.history.toJSON();
     this.saveState = 'saving';
