@@ -31,6 +31,8 @@ export class JobSession {
   version = $state(0);
   /** All objects of the job, mutated in place (copying 50k records per edit would be too slow). */
   private records: RecordMap<FrameObject> = {};
+  // Plain collections on purpose: `version` is the single reactive signal for all of them.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private frameIndex = new Map<number, Set<Id>>();
   canUndo = $state(false);
   canRedo = $state(false);
@@ -129,6 +131,7 @@ export class JobSession {
 
   private index(object: FrameObject): void {
     let ids = this.frameIndex.get(object.frame);
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     if (!ids) this.frameIndex.set(object.frame, (ids = new Set()));
     ids.add(object.id);
   }
