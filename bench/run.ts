@@ -22,7 +22,9 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'store-bulk': () => import('./storeBulk.bench'),
   video: () => import('./video.bench'),
   'task-from-images': () => import('./taskFromImages.bench'),
+  canvas: () => import('./canvas.bench'),
   'job-open': () => import('./jobOpen.bench'),
+  mask: () => import('./mask.bench'),
 };
 
 async function main() {

@@ -185,7 +185,7 @@ function nearPolyline(p: Point, points: readonly number[], tolerance: number, cl
   return false;
 }
 
-function nearAnyPoint(p: Point, points: readonly number[], tolerance: number): boolean {
+export function nearAnyPoint(p: Point, points: readonly number[], tolerance: number): boolean {
   const t2 = tolerance * tolerance;
   for (let i = 0; i + 1 < points.length; i += 2) {
     const dx = p.x - (points[i] as number);
@@ -236,11 +236,6 @@ export function shapeContains(shape: Shape, p: Point, tolerance: number): boolea
     case 'points':
       return nearAnyPoint(p, shape.points, tolerance);
     case 'skeleton':
-      return nearAnyPoint(
-        p,
-        shape.elements.flatMap((e) => (e.outside ? [] : e.points)),
-        tolerance,
-      );
     case 'cuboid':
     case 'mask': {
       const box = shapeBounds(shape);

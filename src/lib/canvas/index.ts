@@ -10,10 +10,15 @@ export {
   type ObjectsView,
 } from './engine';
 export { createEmitter, type Emitter, type Listener } from './emitter';
+export type { ExternalTool, ToolView } from './externalTool';
 export type { Box, Point, RectPoints, Size } from './geometry';
 export { HANDLES, type Handle } from './handles';
+export { stableColor, type ColorBy } from './appearance';
 export { DEFAULT_STYLE, shapeRenderers, type CanvasStyle, type ShapeRenderer } from './renderer';
+export { parseSkeletonSvg, templateOfLabel, type SkeletonTemplate } from './skeletonTemplate';
 export { ShapeIndex } from './spatialIndex';
+export type { DrawToolSpec, ToolSpec } from './tools/toolSpec';
+export type { DrawnElement } from './tools/drawTool';
 export {
   DEFAULT_SCALE_LIMITS,
   fitViewport,

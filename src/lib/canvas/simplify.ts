@@ -22,7 +22,12 @@ export function simplifyFlat(points: readonly number[], tolerance: number, close
     keep[split] = 1;
   }
   const t2 = tolerance * tolerance;
-  const stack: [number, number][] = closed ? [[0, split], [split, n - 1]] : [[0, n - 1]];
+  const stack: [number, number][] = closed
+    ? [
+        [0, split],
+        [split, n - 1],
+      ]
+    : [[0, n - 1]];
   while (stack.length > 0) {
     const [a, b] = stack.pop()!;
     let worst = -1;

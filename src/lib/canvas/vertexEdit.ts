@@ -30,7 +30,12 @@ export function edgeMidpoints(points: readonly number[], closed: boolean): numbe
 }
 
 /** The edge whose midpoint handle is under `p` (edge i joins vertex i and i + 1), or null. */
-export function midpointAt(points: readonly number[], p: Point, tolerance: number, closed: boolean): number | null {
+export function midpointAt(
+  points: readonly number[],
+  p: Point,
+  tolerance: number,
+  closed: boolean,
+): number | null {
   return vertexAt(edgeMidpoints(points, closed), p, tolerance);
 }
 

@@ -4,11 +4,13 @@ export * from './media';
 export * from './cv';
 export * from './diagnostics';
 export * from './io';
+export * from './mask';
 
 import { terminateCvWorker } from './cv';
 import { terminateDiagnosticsWorker } from './diagnostics';
 import { terminateInferenceWorker } from './inference';
 import { terminateIoWorker } from './io';
+import { terminateMaskWorker } from './mask';
 import { terminateMediaWorker } from './media';
 
 /** Stops every runtime worker (they restart lazily on next use). */
@@ -18,4 +20,5 @@ export function terminateAllWorkers(): void {
   terminateCvWorker();
   terminateDiagnosticsWorker();
   terminateIoWorker();
+  terminateMaskWorker();
 }

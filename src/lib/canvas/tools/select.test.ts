@@ -82,3 +82,74 @@ describe('select-mode gestures', () => {
     ).toBe('press-shape');
   });
 });
+
+describe('select-mode editing controls', () => {
+  const tri = polygon('tri', [10, 10, 50, 10, 30, 40]);
+
+  it('dragging a vertex moves only that vertex', () => {
+    let g = beginSelectGesture(
+      { handle: null, grip: { kind: 'vertex', index: 2 }, selected: tri, hit: tri },
+      at(30, 40),
+      at(30, 40),
+    );
+    g = updateSelectGesture(g, at(35, 60), at(35, 60), image);
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'tri', points: [10, 10, 50, 10, 35, 60] });
+  });
+
+  it('a click on an edge midpoint adds a vertex there', () => {
+    const g = beginSelectGesture(
+      { handle: null, grip: { kind: 'midpoint', edge: 0 }, selected: tri, hit: tri },
+      at(30, 10),
+      at(30, 10),
+    );
+    expect(endSelectGesture(g)).toEqual({
+      kind: 'edited',
+      id: 'tri',
+      points: [10, 10, 30, 10, 50, 10, 30, 40],
+    });
+  });
+
+  it('Alt+click on a vertex deletes it, but never below three polygon vertices', () => {
+    const quad = polygon('quad', [0, 0, 10, 0, 10, 10, 0, 10]);
+    const g = beginSelectGesture(
+      { handle: null, grip: { kind: 'vertex', index: 0 }, selected: quad, hit: quad, alt: true },
+      at(0, 0),
+      at(0, 0),
+    );
+    expect(endSelectGesture(g)).toEqual({ kind: 'edited', id: 'quad', points: [10, 0, 10, 10, 0, 10] });
+    const g2 = beginSelectGesture(
+      { handle: null, grip: { kind: 'vertex', index: 0 }, selected: tri, hit: tri, alt: true },
+      at(10, 10),
+      at(10, 10),
+    );
+    expect(endSelectGesture(g2)).toEqual({ kind: 'select', id: 'tri' });
+  });
+
+  it('the rotation handle rotates around the centre, Shift snapping to 15°', () => {
+    let g = beginSelectGesture(
+      { handle: null, grip: { kind: 'rotate' }, selected: box, hit: box },
+      at(30, 0),
+      at(30, 0),
+    );
+    // Centre (30, 25); pointer to the right of it reads 90°.
+    g = updateSelectGesture(g, at(80, 24), at(80, 24), image, 4, { shift: true });
+    expect(endSelectGesture(g)).toEqual({
+      kind: 'edited',
+      id: 'box',
+      points: [10, 10, 50, 40],
+      rotation: 90,
+    });
+  });
+
+  it('locked objects select but do not move; pinned ones do not move either', () => {
+    for (const flag of ['locked', 'pinned'] as const) {
+      let g = beginSelectGesture(
+        { handle: null, selected: box, hit: box, [flag]: () => true },
+        at(20, 20),
+        at(20, 20),
+      );
+      g = updateSelectGesture(g, at(60, 60), at(60, 60), image);
+      expect(endSelectGesture(g)).toEqual({ kind: 'select', id: 'box' });
+    }
+  });
+});
