@@ -88,9 +88,17 @@ async function timeStoreEdits(jobId: string, edits = 20): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < edits; i++) {
     const before = onFrame[i]!;
-    const after = { ...before, occluded: !('occluded' in before && before.occluded), updated_date: new Date().toISOString() } as FrameObject;
+    const after = {
+      ...before,
+      occluded: !('occluded' in before && before.occluded),
+      updated_date: new Date().toISOString(),
+    } as FrameObject;
     const t = performance.now();
-    await repo.annotations.applyDiff(jobId, { added: {}, updated: { [before.id]: [before, after] }, removed: {} });
+    await repo.annotations.applyDiff(jobId, {
+      added: {},
+      updated: { [before.id]: [before, after] },
+      removed: {},
+    });
     times.push(performance.now() - t);
     onFrame[i] = after;
   }

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { compile } from 'svelte/compiler';
+import { compile, compileModule } from 'svelte/compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext } from '../helpers/browser';
 
@@ -21,8 +21,7 @@ const sveltePlugin: Plugin = {
   setup(b) {
     b.onLoad({ filter: /\.svelte$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const { js, css } = compile(source, { filename: args.path, generate: 'client', css: 'injected' });
-      void css;
+      const { js } = compile(source, { filename: args.path, generate: 'client', css: 'injected' });
       return { contents: js.code, loader: 'js', resolveDir: resolve(args.path, '..') };
     });
   },
@@ -94,33 +93,35 @@ let url: string;
 let browser: Browser;
 let page: Page;
 
+/** The entry uses $state, so it goes through Svelte's module compiler before bundling. */
+const entryPlugin: Plugin = {
+  name: 'sidebar-entry',
+  setup(b) {
+    b.onResolve({ filter: /^sidebar-entry$/ }, () => ({ path: 'sidebar-entry', namespace: 'entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'entry' }, () => ({
+      contents: compileModule(ENTRY, { filename: 'sidebar-entry.svelte.js', generate: 'client' }).js.code,
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+  },
+};
+
 async function bundle(): Promise<string> {
   const result = await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: 'sidebar-entry.svelte.js', loader: 'js' },
+    entryPoints: ['sidebar-entry'],
     bundle: true,
     format: 'esm',
     write: false,
     target: 'es2022',
     alias: { $lib: join(ROOT, 'src', 'lib') },
     conditions: ['svelte', 'browser'],
-    plugins: [
-      sveltePlugin,
-      {
-        // The entry uses $state, so it goes through Svelte's module compiler.
-        name: 'svelte-module',
-        setup(b) {
-          b.onLoad({ filter: /.*/, namespace: 'file' }, () => undefined);
-        },
-      },
-    ],
+    plugins: [entryPlugin, sveltePlugin],
   });
   return result.outputFiles[0]?.text ?? '';
 }
 
 beforeAll(async () => {
-  const { compileModule } = await import('svelte/compiler');
-  let script = await bundle();
-  script = compileModule(script, { filename: 'entry.svelte.js', generate: 'client' }).js.code;
+  const script = await bundle();
   const html = `<!doctype html><html><head><style>
     :root { --line: #ccc; --panel: #fff; --panel-2: #fff; --accent: #36f; --muted: #888; --text: #000; }
     #app { width: 300px; height: 600px; display: flex; flex-direction: column; }
@@ -140,7 +141,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((done) => server?.close(done));
+  server?.closeAllConnections();
+  if (server) await new Promise((done) => server.close(done));
 });
 
 const rows = () => page.getByTestId('object-row');

@@ -1031,8 +1031,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   schedule();
 
   function setModeInternal(next: CanvasMode): void {
-    if (next === modeOf(tool) && tool.kind !== 'select' ? tool.redraw === undefined : next === 'select')
-      return;
+    if (next === modeOf(tool) && (tool.kind === 'select' || tool.redraw === undefined)) return;
     if (next === 'select') return setToolInternal({ kind: 'select' });
     const kind = next.slice('draw-'.length);
     if (kind === 'skeleton') return; // needs a template: use setTool
