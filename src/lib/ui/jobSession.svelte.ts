@@ -275,6 +275,17 @@ export class JobSession {
     this.commit('Delete object', { added: {}, updated: {}, removed: { [id]: before } });
   }
 
+  /** Runs several changes as one undo step. */
+  transaction(label: string, changes: () => void): void {
+    this.history.beginBatch(label);
+    try {
+      changes();
+    } finally {
+      this.history.endBatch();
+      this.syncHistoryState();
+    }
+  }
+
   undo(): void {
     const diff = this.history.undo();
     if (diff) this.apply(diff);
