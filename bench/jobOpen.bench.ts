@@ -26,11 +26,11 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
     const started = performance.now();
     await page.goto(`${served.url}/jobs/${jobId}`);
     await page.locator('[data-shown-frame="0"]').waitFor({ timeout: 60_000 });
-    await page.getByTestId('object-item').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('object-row').first().waitFor({ timeout: 60_000 });
     const openMs = performance.now() - started;
 
     const persist: number[] = [];
-    const select = page.getByTestId('object-item').first().locator('select');
+    const select = page.getByTestId('object-row').first().getByTestId('object-label');
     const labels = ['car', 'person'];
     for (let i = 0; i < EDITS; i++) {
       const t = performance.now();

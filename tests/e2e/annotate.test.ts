@@ -185,8 +185,8 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.mouse.move(x0 + 60, y0 + 40, { steps: 5 });
     await page.mouse.move(x0 + 120, y0 + 80, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('object-item').count()).toBe(1);
-    expect(await page.getByTestId('object-item').locator('select').inputValue()).toBeTruthy();
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(1);
+    expect(await page.getByTestId('object-row').locator('select').inputValue()).toBeTruthy();
     const drawn = await selectedPoints();
     expect(drawn[2]! - drawn[0]!).toBeGreaterThan(10);
 
@@ -199,10 +199,10 @@ describe('first flow: project → task → job → rectangle, persistent and off
     const moved = await selectedPoints();
 
     await page.keyboard.press('Control+z');
-    await page.getByTestId('object-item').first().locator('.pick').click();
+    await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
     await expect.poll(selectedPoints).toEqual(drawn);
     await page.keyboard.press('Control+Shift+z');
-    await page.getByTestId('object-item').first().locator('.pick').click();
+    await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
     await expect.poll(selectedPoints).toEqual(moved);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
   });
@@ -210,13 +210,13 @@ describe('first flow: project → task → job → rectangle, persistent and off
   it('navigates frames', async () => {
     await page.getByTestId('next-frame').click();
     expect(await page.getByTestId('frame-number').inputValue()).toBe('1');
-    expect(await page.getByTestId('object-item').count()).toBe(0);
+    expect(await page.getByTestId('object-row').count()).toBe(0);
     // Landscape_6 is stored 1200×1800 with EXIF orientation 6; it is shown upright, 1800×1200.
     await page.locator('[data-shown-frame="1"]').waitFor();
     expect(await page.locator('.statusbar').textContent()).toContain('Landscape_6.jpg 1800×1200');
     await page.keyboard.press('d');
     expect(await page.getByTestId('frame-number').inputValue()).toBe('0');
-    expect(await page.getByTestId('object-item').count()).toBe(1);
+    expect(await page.getByTestId('object-row').count()).toBe(1);
   });
 
   it('deletes a frame, skips it while navigating, and restores it', async () => {
@@ -243,18 +243,18 @@ describe('first flow: project → task → job → rectangle, persistent and off
 
   it('keeps the rectangle and the undo history across a reload', async () => {
     await page.reload();
-    await page.getByTestId('object-item').first().waitFor();
-    await page.getByTestId('object-item').first().locator('.pick').click();
+    await page.getByTestId('object-row').first().waitFor();
+    await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
     const moved = await selectedPoints();
     await page.getByTestId('undo').click();
-    await page.getByTestId('object-item').first().locator('.pick').click();
+    await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
     const before = await selectedPoints();
     expect(before[0]).toBeLessThan(moved[0]!);
     await page.getByTestId('undo').click();
-    await expect.poll(() => page.getByTestId('object-item').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(0);
     await page.getByTestId('redo').click();
     await page.getByTestId('redo').click();
-    await page.getByTestId('object-item').first().locator('.pick').click();
+    await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
     await expect.poll(selectedPoints).toEqual(moved);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
   });
@@ -263,7 +263,7 @@ describe('first flow: project → task → job → rectangle, persistent and off
     const jobUrl = page.url();
     await context.setOffline(true);
     await page.reload();
-    await page.getByTestId('object-item').first().waitFor();
+    await page.getByTestId('object-row').first().waitFor();
     expect(await page.getByTestId('network-status').count()).toBe(0); // immersive job view has no header
     await page.getByTestId('tool-rectangle').click();
     const box = await canvasBox();
@@ -271,13 +271,13 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.33, box.y + box.height * 0.33, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('object-item').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(2);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
     await page.goto(server.url);
     await page.getByTestId('project-list').waitFor();
     expect(await page.getByTestId('network-status').textContent()).toContain('Offline');
     await page.goto(jobUrl);
-    await expect.poll(() => page.getByTestId('object-item').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(2);
     await context.setOffline(false);
     expect(logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });

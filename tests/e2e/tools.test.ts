@@ -29,7 +29,7 @@ async function selectedGeometry(): Promise<{ type: string; values: number[] }> {
 }
 
 async function objectCount(): Promise<number> {
-  return page.getByTestId('object-item').count();
+  return page.getByTestId('object-row').count();
 }
 
 const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
@@ -174,7 +174,7 @@ describe('drawing tools in the job view', () => {
     await drag([0.45, 0.85], [0.6, 0.88]);
     await page.getByTestId('mask-finish').click();
     await expect.poll(() => page.getByTestId('mask-controls').count()).toBe(0);
-    await page.getByTestId('object-item').last().locator('.pick').click();
+    await page.getByTestId('object-row').last().dispatchEvent('pointerdown');
     const g = await selectedGeometry();
     expect(g.type).toBe('mask');
     const [left, top, right, bottom] = g.values.slice(-4);
