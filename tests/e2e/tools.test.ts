@@ -28,6 +28,17 @@ async function selectedGeometry(): Promise<{ type: string; values: number[] }> {
   return { type: (await el.getAttribute('data-type')) ?? '', values: numbers };
 }
 
+/** Selects the newest object in the sidebar and reports its stored type. */
+async function lastRowType(): Promise<string> {
+  await page.getByTestId('object-row').last().dispatchEvent('pointerdown');
+  return (
+    (await page
+      .getByTestId('selected-points')
+      .getAttribute('data-type', { timeout: 1000 })
+      .catch(() => '')) ?? ''
+  );
+}
+
 async function objectCount(): Promise<number> {
   return page.getByTestId('object-row').count();
 }
@@ -180,6 +191,15 @@ describe('drawing tools in the job view', () => {
     const [left, top, right, bottom] = g.values.slice(-4);
     expect(right! - left!).toBeGreaterThan(100);
     expect(bottom! - top!).toBeGreaterThan(10);
+
+    // Right click → "Convert to polygons", then the polygon back into a mask.
+    const onMask = at(0.52, 0.865);
+    await page.mouse.click(onMask.x, onMask.y, { button: 'right' });
+    await page.getByTestId('object-menu').getByTestId('menu-to-polygons').click();
+    await expect.poll(lastRowType).toBe('polygon');
+    await page.mouse.click(onMask.x, onMask.y, { button: 'right' });
+    await page.getByTestId('object-menu').getByTestId('menu-to-mask').click();
+    await expect.poll(lastRowType).toBe('mask');
   });
 
   it('tag on the frame', async () => {
