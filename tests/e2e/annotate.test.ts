@@ -150,6 +150,19 @@ describe('first flow: project → task → job → rectangle, persistent and off
     expect(rows[1]).toContain('2–2');
   });
 
+  it('changes a job state and finishes it, kept across a reload', async () => {
+    const first = page.getByTestId('job-list').locator('tbody tr').first();
+    await first.getByTestId('job-state').selectOption('in progress');
+    await first.getByTestId('job-finish').click();
+    await first.getByTestId('job-confirm').click();
+    await expect.poll(() => first.getByTestId('job-stage').inputValue()).toBe('acceptance');
+    await page.reload();
+    await page.getByTestId('job-list').waitFor();
+    const again = page.getByTestId('job-list').locator('tbody tr').first();
+    expect(await again.getByTestId('job-state').inputValue()).toBe('completed');
+    expect(await again.getByTestId('job-stage').inputValue()).toBe('acceptance');
+  });
+
   it('opens the job on a canvas that fits, zooms and pans', async () => {
     await page.getByTestId('job-link').first().click();
     const canvas = page.getByTestId('canvas');
