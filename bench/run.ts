@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'task-from-images': () => import('./taskFromImages.bench'),
   canvas: () => import('./canvas.bench'),
   'job-open': () => import('./jobOpen.bench'),
+  sidebar: () => import('./sidebar.bench'),
   mask: () => import('./mask.bench'),
 };
 
