@@ -14,6 +14,8 @@ let browser: Browser;
 let page: Page;
 let logs: string[];
 let box: { x: number; y: number; width: number; height: number };
+/** Image → screen mapping, learnt from the first rectangle (its corners were clicked at known places). */
+let toScreen: (x: number, y: number) => { x: number; y: number };
 
 const SKELETON_SVG =
   '<circle r="1" cx="50" cy="10" data-type="element node" data-node-id="1" data-label-name="head"></circle>' +
@@ -112,6 +114,12 @@ describe('drawing tools in the job view', () => {
     const [xtl, ytl, xbr, ybr] = g.values;
     expect(xbr! - xtl!).toBeGreaterThan(100);
     expect(ybr! - ytl!).toBeGreaterThan(100);
+    const left = at(0.3, 0.3);
+    const right = at(0.5, 0.5);
+    toScreen = (x, y) => ({
+      x: left.x + ((x - xtl!) / (xbr! - xtl!)) * (right.x - left.x),
+      y: left.y + ((y - ytl!) / (ybr! - ytl!)) * (right.y - left.y),
+    });
     await page.getByTestId('rectangle-method').selectOption('two-points');
   });
 
@@ -174,7 +182,19 @@ describe('drawing tools in the job view', () => {
     await drag([0.75, 0.5], [0.85, 0.8]);
     const g = await selectedGeometry();
     expect(g.type).toBe('skeleton');
-    expect((await page.getByTestId('selected-points').textContent()) ?? '').toContain('2 keypoints');
+    expect((await page.getByTestId('selected-points').textContent()) ?? '').toContain(
+      '2 keypoints (0 outside)',
+    );
+    // Right click on the head keypoint: mark it outside, then bring every keypoint back.
+    const [hx, hy, fx, fy] = g.values.slice(2); // after the keypoint and outside counts
+    const head = toScreen(hx!, hy!);
+    await page.mouse.click(head.x, head.y, { button: 'right' });
+    await page.getByTestId('object-menu').getByTestId('menu-keypoint-outside').click();
+    await expect.poll(() => page.getByTestId('selected-points').textContent()).toContain('(1 outside)');
+    const foot = toScreen(fx!, fy!);
+    await page.mouse.click(foot.x, foot.y, { button: 'right' });
+    await page.getByTestId('object-menu').getByTestId('menu-keypoints-inside').click();
+    await expect.poll(() => page.getByTestId('selected-points').textContent()).toContain('(0 outside)');
   });
 
   it('mask with the brush, finished with N', async () => {

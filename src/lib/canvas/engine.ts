@@ -1009,7 +1009,8 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     if (hitId === null) return;
     e.preventDefault();
     const payload: CanvasEvents['contextmenu'] = { id: hitId, screen };
-    if (grip?.kind === 'vertex') payload.vertex = grip.index;
+    // For skeletons `vertex` is the keypoint's index among the elements.
+    if (grip?.kind === 'vertex' || grip?.kind === 'keypoint') payload.vertex = grip.index;
     emitter.emit('contextmenu', payload);
   }
 
