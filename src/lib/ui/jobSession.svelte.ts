@@ -12,6 +12,52 @@ import type { Repository } from '$lib/store';
 
 type SaveState = 'saved' | 'saving' | 'error';
 
+/**
+ * Hidden, locked and pinned state of one object. It belongs to this device (as in CVAT: it is
+ * not an annotation and never replicates) but it is undoable, so it lives in the job history
+ * beside the object diffs and is saved with it.
+ */
+export interface ViewRecord {
+  id: `view:${string}`;
+  kind: 'view';
+  object: Id;
+  hidden: boolean;
+  locked: boolean;
+  pinned: boolean;
+}
+
+type ViewFlag = 'hidden' | 'locked' | 'pinned';
+
+/** What the history holds: annotation objects and view records. */
+export type JobRecord = FrameObject | ViewRecord;
+
+const isView = (r: JobRecord): r is ViewRecord => r.kind === 'view';
+
+/** The saved form: the history plus the current view records (format 2; format 1 was the history alone). */
+interface SavedJobState {
+  format: 2;
+  history: unknown;
+  view: ViewRecord[];
+}
+
+function splitDiff(diff: Diff<JobRecord>): { objects: Diff<FrameObject>; views: Diff<ViewRecord> } {
+  const objects: Diff<FrameObject> = { added: {}, updated: {}, removed: {} };
+  const views: Diff<ViewRecord> = { added: {}, updated: {}, removed: {} };
+  for (const [id, r] of Object.entries(diff.added)) {
+    if (isView(r)) views.added[id] = r;
+    else objects.added[id] = r;
+  }
+  for (const [id, [before, after]] of Object.entries(diff.updated)) {
+    if (isView(after) && isView(before)) views.updated[id] = [before, after];
+    else if (!isView(after) && !isView(before)) objects.updated[id] = [before, after];
+  }
+  for (const [id, r] of Object.entries(diff.removed)) {
+    if (isView(r)) views.removed[id] = r;
+    else objects.removed[id] = r;
+  }
+  return { objects, views };
+}
+
 /** Undo depth of a job, kept across reloads (CVAT keeps 128 and loses them on reload). */
 export const JOB_HISTORY_LIMIT = 1000;
 
@@ -44,13 +90,14 @@ export class JobSession {
   /** When off, frame navigation skips deleted frames, as in CVAT. */
   showDeleted = $state(false);
 
-  /** Hidden, locked and pinned are view state of this device, as in CVAT; they are not annotations. */
+  /** Hidden, locked and pinned objects: view state of this device (see ViewRecord). Read-only outside. */
   readonly hidden = new SvelteSet<Id>();
   readonly locked = new SvelteSet<Id>();
   readonly pinned = new SvelteSet<Id>();
+  private views: Record<string, ViewRecord> = {};
 
   private clipboard: FrameObject[] = [];
-  private history: History<FrameObject>;
+  private history: History<JobRecord>;
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -61,7 +108,8 @@ export class JobSession {
       project: Project;
       frames: FrameMeta[];
       objects: RecordMap<FrameObject>;
-      history: History<FrameObject>;
+      history: History<JobRecord>;
+      views: ViewRecord[];
     },
   ) {
     this.job = init.job;
@@ -71,6 +119,7 @@ export class JobSession {
     this.records = init.objects;
     for (const object of Object.values(init.objects)) this.index(object);
     this.history = init.history;
+    for (const view of init.views) if (this.records[view.object]) this.setViewRecord(view.id, view);
     for (const f of init.task.deleted_frames ?? []) this.deletedFrames.add(f);
     this.frame = this.nearestVisible(init.job.start_frame, 1) ?? init.job.start_frame;
     this.syncHistoryState();
@@ -90,16 +139,20 @@ export class JobSession {
     ]);
     const objects: RecordMap<FrameObject> = {};
     for (const perFrame of annotations.frames.values()) Object.assign(objects, perFrame);
-    let history: History<FrameObject>;
+    let history: History<JobRecord>;
+    let views: ViewRecord[] = [];
     try {
-      history = savedHistory
-        ? History.fromJSON<FrameObject>({ ...(savedHistory as object), limit: JOB_HISTORY_LIMIT })
-        : new History<FrameObject>({ limit: JOB_HISTORY_LIMIT });
+      const saved = savedHistory as SavedJobState | object | undefined;
+      const json = saved && 'format' in saved && saved.format === 2 ? saved.history : saved;
+      if (saved && 'format' in saved && saved.format === 2) views = saved.view;
+      history = json
+        ? History.fromJSON<JobRecord>({ ...(json as object), limit: JOB_HISTORY_LIMIT })
+        : new History<JobRecord>({ limit: JOB_HISTORY_LIMIT });
     } catch (error) {
       console.warn('The saved undo history could not be read and was reset.', error);
-      history = new History<FrameObject>({ limit: JOB_HISTORY_LIMIT });
+      history = new History<JobRecord>({ limit: JOB_HISTORY_LIMIT });
     }
-    return new JobSession(repo, { job, task, project, frames, objects, history });
+    return new JobSession(repo, { job, task, project, frames, objects, history, views });
   }
 
   get labels(): LabelSpec[] {
@@ -272,7 +325,10 @@ export class JobSession {
   remove(id: Id): void {
     const before = this.objects[id];
     if (!before) return;
-    this.commit('Delete object', { added: {}, updated: {}, removed: { [id]: before } });
+    const removed: Record<string, JobRecord> = { [id]: before };
+    const view = this.views[`view:${id}`];
+    if (view) removed[view.id] = view;
+    this.commit('Delete object', { added: {}, updated: {}, removed });
   }
 
   /** Runs several changes as one undo step. */
@@ -301,33 +357,90 @@ export class JobSession {
     return this.writes;
   }
 
-  private commit(label: string, diff: Diff<FrameObject>): void {
+  /**
+   * Hides, locks or pins objects (or the reverse) as one undoable step. Locked objects can't be
+   * edited, pinned ones can't be moved, hidden ones aren't drawn.
+   */
+  setView(ids: readonly Id[], flag: ViewFlag, on: boolean, label?: string): void {
+    const diff: Diff<JobRecord> = { added: {}, updated: {}, removed: {} };
+    for (const object of ids) {
+      if (!this.records[object]) continue;
+      const id = `view:${object}` as const;
+      const before = this.views[id];
+      if ((before?.[flag] ?? false) === on) continue;
+      const after: ViewRecord = {
+        ...(before ?? { id, kind: 'view', object, hidden: false, locked: false, pinned: false }),
+        [flag]: on,
+      };
+      const empty = !after.hidden && !after.locked && !after.pinned;
+      if (!before) diff.added[id] = after;
+      else if (empty) diff.removed[id] = before;
+      else diff.updated[id] = [before, after];
+    }
+    const names = {
+      hidden: on ? 'Hide' : 'Show',
+      locked: on ? 'Lock' : 'Unlock',
+      pinned: on ? 'Pin' : 'Unpin',
+    };
+    this.commit(label ?? `${names[flag]} object${ids.length === 1 ? '' : 's'}`, diff);
+  }
+
+  toggleView(id: Id, flag: ViewFlag): void {
+    this.setView([id], flag, !this[flag].has(id));
+  }
+
+  private commit(label: string, diff: Diff<JobRecord>): void {
     if (!this.history.record(createEntry(label, diff))) return;
     this.apply(diff);
   }
 
-  private apply(diff: Diff<FrameObject>): void {
-    for (const [id, object] of Object.entries(diff.removed)) {
+  private setViewRecord(id: string, view: ViewRecord | undefined): void {
+    const previous = this.views[id];
+    if (previous)
+      for (const flag of ['hidden', 'locked', 'pinned'] as const) this[flag].delete(previous.object);
+    if (!view) {
+      delete this.views[id];
+      return;
+    }
+    this.views[id] = view;
+    for (const flag of ['hidden', 'locked', 'pinned'] as const) if (view[flag]) this[flag].add(view.object);
+  }
+
+  private apply(diff: Diff<JobRecord>): void {
+    const { objects, views } = splitDiff(diff);
+    for (const [id, object] of Object.entries(objects.removed)) {
       this.unindex(object);
       delete this.records[id];
     }
-    for (const [id, [before, after]] of Object.entries(diff.updated)) {
+    for (const [id, [before, after]] of Object.entries(objects.updated)) {
       this.unindex(before);
       this.records[id] = after;
       this.index(after);
     }
-    for (const [id, object] of Object.entries(diff.added)) {
+    for (const [id, object] of Object.entries(objects.added)) {
       this.records[id] = object;
       this.index(object);
     }
+    for (const id of Object.keys(views.removed)) this.setViewRecord(id, undefined);
+    for (const [id, [, after]] of Object.entries(views.updated)) this.setViewRecord(id, after);
+    for (const [id, view] of Object.entries(views.added)) this.setViewRecord(id, view);
     this.version++;
     this.syncHistoryState();
-    const history = this.history.toJSON();
+    const saved: SavedJobState = {
+      format: 2,
+      history: this.history.toJSON(),
+      view: Object.values(this.views),
+    };
+    const hasObjects =
+      Object.keys(objects.added).length +
+        Object.keys(objects.updated).length +
+        Object.keys(objects.removed).length >
+      0;
     this.saveState = 'saving';
     // Writes are chained so they land in the order the edits were made.
     this.writes = this.writes
-      .then(() => this.repo.annotations.applyDiff(this.job.id, diff))
-      .then(() => this.repo.history.save(this.job.id, history))
+      .then(() => (hasObjects ? this.repo.annotations.applyDiff(this.job.id, objects) : undefined))
+      .then(() => this.repo.history.save(this.job.id, saved))
       .then(() => {
         this.saveState = 'saved';
         this.saveError = '';

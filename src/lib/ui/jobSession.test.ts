@@ -108,4 +108,37 @@ describe('JobSession', () => {
       attributes: [{ spec_id: 'a1', value: 'x' }],
     });
   });
+
+  it('undoes hide, lock and pin, and keeps them on this device across a reopen', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const a = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    const b = s.draw({ type: 'rectangle', points: [1, 1, 6, 6] }, label);
+    s.setView([a.id, b.id], 'locked', true);
+    s.toggleView(a.id, 'hidden');
+    expect([...s.locked].sort()).toEqual([a.id, b.id].sort());
+    expect(s.hidden.has(a.id)).toBe(true);
+    s.undo();
+    expect(s.hidden.has(a.id)).toBe(false);
+    s.undo();
+    expect(s.locked.size).toBe(0);
+    s.redo();
+    await s.flush();
+    const reopened = await JobSession.open(repo, jobId);
+    expect([...reopened.locked].sort()).toEqual([a.id, b.id].sort());
+    expect(reopened.undoLabel).toBe('Lock objects');
+    // View state is not an annotation: the stored objects carry none of it.
+    const stored = await repo.annotations.objectsOnFrame(jobId, 0);
+    expect(stored.every((o) => !('locked' in o))).toBe(true);
+  });
+
+  it('drops the view state of a deleted object, and brings both back on undo', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const a = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    s.toggleView(a.id, 'pinned');
+    s.remove(a.id);
+    expect(s.pinned.has(a.id)).toBe(false);
+    s.undo();
+    expect(s.objects[a.id]).toBeDefined();
+    expect(s.pinned.has(a.id)).toBe(true);
+  });
 });
