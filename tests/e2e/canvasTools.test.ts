@@ -67,7 +67,7 @@ async function drag(a: [number, number], b: [number, number]) {
 
 function shape(
   id: string,
-  type: 'polygon' | 'rectangle' | 'skeleton',
+  type: 'polygon' | 'rectangle' | 'skeleton' | 'cuboid',
   points: number[],
   extra: Partial<FrameObject> = {},
 ): FrameObject {
@@ -228,9 +228,24 @@ describe('drawing tools', () => {
     await page.evaluate(() => canvasTest.setAutoborder(true));
     await tool({ kind: 'polyline' });
     await click(104, 97);
-    await click(200, 305);
+    await click(200, 95);
     await page.keyboard.press('Enter');
-    close(((await last('drawn')) as { points: number[] }).points, [100, 100, 200, 300], 0.01);
+    close(((await last('drawn')) as { points: number[] }).points, [100, 100, 200, 100], 0.01);
+  });
+
+  it('automatic bordering follows a neighbour between two points on its outline', async () => {
+    await setObjects([shape('n', 'polygon', [100, 100, 300, 100, 300, 300, 100, 300])]);
+    await page.evaluate(() => canvasTest.setAutoborder(true));
+    await tool({ kind: 'polygon' });
+    await click(200, 103);
+    await click(303, 200);
+    await click(400, 400);
+    await page.keyboard.press('Enter');
+    close(
+      ((await last('drawn')) as { points: number[] }).points,
+      [200, 100, 300, 100, 300, 200, 400, 400],
+      0.01,
+    );
   });
 
   it('redraw emits redrawn with the id and returns to selection', async () => {
@@ -294,6 +309,50 @@ describe('editing in select mode', () => {
     await setObjects([shape('r', 'rectangle', [200, 200, 400, 300])], 'r');
     await drag([400, 300], [450, 320]);
     close(((await last('edited')) as { points: number[] }).points, [200, 200, 450, 320]);
+  });
+
+  it('resizes a rotated rectangle in its own frame, keeping the rotation', async () => {
+    await setObjects([shape('r', 'rectangle', [200, 200, 400, 300], { rotation: 90 })], 'r');
+    // Turned 90° about (300, 250), the south-east handle sits at (250, 350).
+    await drag([250, 350], [250, 370]);
+    const e = (await last('edited')) as { rotation: number; points: number[] };
+    expect(e.rotation).toBe(90);
+    close(e.points, [190, 210, 410, 310]);
+  });
+
+  const cube = () =>
+    shape('c', 'cuboid', [100, 200, 100, 300, 200, 200, 200, 300, 230, 170, 230, 270, 130, 170, 130, 270]);
+
+  it('dragging a side face of a cuboid changes its depth', async () => {
+    await setObjects([cube()], 'c');
+    await drag([210, 250], [240, 240]);
+    const edits = (await events('edited')) as { points: number[] }[];
+    expect(edits).toHaveLength(1);
+    close(edits[0]!.points, [100, 200, 100, 300, 200, 200, 200, 300, 250, 150, 250, 250, 150, 150, 150, 250]);
+  });
+
+  it('Shift+drag of a back corner of a cuboid moves it alone (perspective)', async () => {
+    await setObjects([cube()], 'c');
+    await page.keyboard.down('Shift');
+    await drag([230, 170], [250, 190]);
+    await page.keyboard.up('Shift');
+    close(
+      ((await last('edited')) as { points: number[] }).points,
+      [100, 200, 100, 300, 200, 200, 200, 300, 250, 190, 250, 270, 130, 170, 130, 270],
+    );
+  });
+
+  it('Shift+click on a vertex redraws part of a polygon up to another vertex', async () => {
+    await setObjects([shape('q', 'polygon', [100, 100, 300, 100, 300, 300, 100, 300])], 'q');
+    await page.keyboard.down('Shift');
+    await click(100, 100);
+    await page.keyboard.up('Shift');
+    await click(250, 150);
+    expect(await events('edited')).toHaveLength(0);
+    await click(300, 300);
+    const edits = (await events('edited')) as { points: number[] }[];
+    expect(edits).toHaveLength(1);
+    close(edits[0]!.points, [100, 100, 250, 150, 300, 300, 100, 300]);
   });
 
   it('moves one skeleton keypoint', async () => {

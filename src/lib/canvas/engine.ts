@@ -1,10 +1,19 @@
 import type { FrameObject, Id, LabelSpec, Shape, ShapeType, SkeletonElement } from '../core/types';
 import { colorResolver, objectText } from './appearance';
-import { snapToBorders, type SnapTarget } from './autoborder';
+import { snapToBorders, traceBorder, type SnapTarget } from './autoborder';
+import { cuboidFaceAt } from './cuboid';
 import { createEmitter, type Listener } from './emitter';
 import type { ExternalTool, ToolView } from './externalTool';
-import { centredBox, expandBox, unionBox, type Box, type Point, type Size } from './geometry';
-import { HANDLE_CURSORS, handleAt } from './handles';
+import {
+  centredBox,
+  clampPointToImage,
+  expandBox,
+  unionBox,
+  type Box,
+  type Point,
+  type Size,
+} from './geometry';
+import { HANDLES, HANDLE_CURSORS, rotatedHandleAt, rotatedHandlePosition } from './handles';
 import {
   DEFAULT_STYLE,
   PathCache,
@@ -20,7 +29,22 @@ import { rotationHandlePosition } from './rotation';
 import { lodTolerance } from './simplify';
 import { templateOfLabel, type SkeletonTemplate } from './skeletonTemplate';
 import { ShapeIndex, type IndexedShape } from './spatialIndex';
-import type { DrawTool, DrawnElement, DrawnGeometry, ToolInput, ToolStep } from './tools/drawTool';
+import type {
+  DrawPreview,
+  DrawTool,
+  DrawnElement,
+  DrawnGeometry,
+  ToolInput,
+  ToolStep,
+} from './tools/drawTool';
+import {
+  addCutPoint,
+  cutPath,
+  finishOutlineCut,
+  removeCutPoint,
+  startOutlineCut,
+  type OutlineCut,
+} from './tools/polygonCut';
 import {
   applyPreview,
   beginSelectGesture,
@@ -251,6 +275,9 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   let selectedId: Id | null = null;
   let hoveredId: Id | null = null;
   let gesture: SelectGesture = { kind: 'idle' };
+  /** Redrawing part of the selected outline (Shift+click on a vertex), across several clicks. */
+  let cut: OutlineCut | null = null;
+  let cutPointer: Point | null = null;
   /** Pan by middle button or space+drag, in any mode. */
   let pan: { last: Point } | null = null;
   /** An edit emitted but not yet reflected by `setObjects`: shown in its place meanwhile. */
@@ -391,7 +418,16 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   function handlesFor(shape: Shape): EditHandles | null {
     if (tool.kind !== 'select' || locked.has(shape.id)) return null;
     const h: EditHandles = { box: null, rotate: null, vertices: [], midpoints: [] };
-    if (isResizable(shape)) h.box = resizeBox(shape);
+    if (isResizable(shape)) {
+      const box = resizeBox(shape);
+      // A rotated box's handles turn with it: they are drawn as points at their rotated places.
+      if (box && shape.rotation % 360 !== 0)
+        h.vertices = HANDLES.flatMap((hd) => {
+          const q = rotatedHandlePosition(box, shape.rotation, hd);
+          return [q.x, q.y];
+        });
+      else h.box = box;
+    }
     if (isRotatable(shape)) {
       const b = centredBox(shape);
       if (b) {
@@ -473,7 +509,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   function renderOverlay(): void {
     const selected = tool.kind === 'select' ? selectedShapeForDisplay() : null;
     const hoveredItem = hoveredId !== null ? index.get(hoveredId) : undefined;
-    const preview = drawTool?.preview() ?? null;
+    const preview = drawTool?.preview() ?? cutPreview();
     drawOverlayLayer(overlayLayer.ctx, {
       vp,
       dpr,
@@ -588,11 +624,11 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     return item.shape;
   }
 
-  function handleUnder(world: Point): ReturnType<typeof handleAt> {
+  function handleUnder(world: Point): ReturnType<typeof rotatedHandleAt> {
     const shape = selectedEditable();
     const box = shape && isResizable(shape) ? resizeBox(shape) : null;
-    if (!box) return null;
-    return handleAt(box, world, (style.handleSize / 2 + 2) / vp.scale);
+    if (!box || !shape) return null;
+    return rotatedHandleAt(box, shape.rotation, world, (style.handleSize / 2 + 2) / vp.scale);
   }
 
   function gripUnder(world: Point): Grip | null {
@@ -617,31 +653,91 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
       });
       return best === null ? null : { kind: 'keypoint', index: best };
     }
-    const v = vertexAt(h.vertices, world, tol);
+    // A rotated box's resize handles ride in `vertices`; `handleUnder` answers for them.
+    const v = isResizable(shape) ? null : vertexAt(h.vertices, world, tol);
     if (v !== null) return { kind: 'vertex', index: v };
     const m = vertexAt(h.midpoints, world, tol * 0.8);
     if (m !== null) return { kind: 'midpoint', edge: m };
+    if (shape.type === 'cuboid') {
+      // The front face moves the whole cuboid, like any body drag.
+      const face = cuboidFaceAt(shape.points, world);
+      if (face && face !== 'front') return { kind: 'cuboid-face', face };
+    }
     return null;
+  }
+
+  /** Other shapes' outlines near `p` that automatic bordering follows; point sets only for snapping. */
+  function borderTargets(p: Point, reach: number, withPoints: boolean): SnapTarget[] {
+    const exclude = tool.kind !== 'select' ? tool.redraw : undefined;
+    const targets: SnapTarget[] = [];
+    for (const item of index.search(expandBox({ minX: p.x, minY: p.y, maxX: p.x, maxY: p.y }, reach))) {
+      const s = item.shape;
+      if (s.id === exclude || !isVisible(item)) continue;
+      if (s.type === 'polygon' || s.type === 'polyline' || (withPoints && s.type === 'points')) {
+        targets.push({ points: s.points, closed: s.type === 'polygon' });
+      } else if (s.type === 'rectangle' && s.rotation % 360 === 0) {
+        const [a, b, c, d] = s.points;
+        targets.push({ points: [a, b, c, b, c, d, a, d], closed: true });
+      }
+    }
+    return targets;
   }
 
   function snapper(): ((p: Point) => Point) | undefined {
     if (!(autoborder || lastModifiers.ctrl)) return undefined;
     const reach = SNAP_PX / vp.scale;
-    const exclude = tool.kind !== 'select' ? tool.redraw : undefined;
-    return (p) => {
-      const targets: SnapTarget[] = [];
-      for (const item of index.search(expandBox({ minX: p.x, minY: p.y, maxX: p.x, maxY: p.y }, reach))) {
-        const s = item.shape;
-        if (s.id === exclude || !isVisible(item)) continue;
-        if (s.type === 'polygon' || s.type === 'polyline' || s.type === 'points') {
-          targets.push({ points: s.points, closed: s.type === 'polygon' });
-        } else if (s.type === 'rectangle' && s.rotation % 360 === 0) {
-          const [a, b, c, d] = s.points;
-          targets.push({ points: [a, b, c, b, c, d, a, d], closed: true });
-        }
-      }
-      return snapToBorders(p, targets, reach) ?? p;
-    };
+    return (p) => snapToBorders(p, borderTargets(p, reach, true), reach) ?? p;
+  }
+
+  /** Automatic bordering: the neighbour's vertices between two consecutive placed points. */
+  function borderTracer(): ((a: Point, b: Point) => number[]) | undefined {
+    if (!(autoborder || lastModifiers.ctrl)) return undefined;
+    // Placed points were snapped onto the outline; this only absorbs rounding.
+    const onLine = 0.5 / vp.scale;
+    return (a, b) => traceBorder(a, b, borderTargets(a, onLine, false), onLine);
+  }
+
+  // ---------- outline cut ----------
+  /** Shift+click on a vertex of the selected polygon or polyline starts redrawing part of it. */
+  function startCut(grip: Grip | null): boolean {
+    const shape = selectedEditable();
+    if (!shape || grip?.kind !== 'vertex') return false;
+    if (shape.type !== 'polygon' && shape.type !== 'polyline') return false;
+    cut = startOutlineCut(shape.id, shape.points, shape.type === 'polygon', grip.index);
+    cutPointer = null;
+    markOverlay();
+    return true;
+  }
+
+  function cutPress(button: number, world: Point): void {
+    if (!cut) return;
+    if (button === 2) {
+      if (cut.drawn.length > 0) cut = removeCutPoint(cut);
+      markOverlay();
+      return;
+    }
+    if (button !== 0) return;
+    const v = vertexAt(cut.original, world, (style.handleSize / 2 + 2) / vp.scale);
+    if (v === cut.start) return;
+    if (v !== null) {
+      const points = finishOutlineCut(cut, v);
+      const item = index.get(cut.id);
+      cut = null;
+      cutPointer = null;
+      if (points && item) emitEdit(item.shape, { id: item.id, points });
+      markOverlay();
+      return;
+    }
+    cut = addCutPoint(cut, imageSize ? clampPointToImage(world, imageSize) : world);
+    markOverlay();
+  }
+
+  function cutPreview(): DrawPreview | null {
+    if (!cut) return null;
+    const path = cutPath(cut, null);
+    const n = path.length;
+    const rubber = cutPointer ? [path[n - 2]!, path[n - 1]!, cutPointer.x, cutPointer.y] : null;
+    return { shape: { type: 'polyline', points: path }, vertices: path, rubber };
   }
 
   // ---------- selection and hover ----------
@@ -654,6 +750,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   function setSelectedInternal(id: Id | null, emit: boolean): void {
     if (id === selectedId) return;
     selectedId = id;
+    cut = null;
     dropPendingEdit();
     syncAttributes();
     markOverlay();
@@ -675,7 +772,13 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     else if (drawTool) cursor = 'crosshair';
     else if (gesture.kind === 'resizing') cursor = HANDLE_CURSORS[gesture.handle];
     else if (gesture.kind === 'moving') cursor = 'move';
-    else if (gesture.kind === 'rotating' || gesture.kind === 'vertex' || gesture.kind === 'keypoint')
+    else if (cut) cursor = 'crosshair';
+    else if (
+      gesture.kind === 'rotating' ||
+      gesture.kind === 'vertex' ||
+      gesture.kind === 'keypoint' ||
+      gesture.kind === 'cuboid-face'
+    )
       cursor = 'grabbing';
     else if (world) {
       const handle = handleUnder(world);
@@ -718,6 +821,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
       image: imageSize,
       scale: vp.scale,
       snap: snapper(),
+      traceBorder: borderTracer(),
     };
   }
 
@@ -752,6 +856,11 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     }
     external?.cancel();
     externalDown = false;
+    if (cut) {
+      cut = null;
+      cutPointer = null;
+      markOverlay();
+    }
     const preview = selectGesturePreview(gesture);
     gesture = { kind: 'idle' };
     if (preview) {
@@ -784,15 +893,25 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
       handleToolStep(drawTool.down(toolInput(e, screen, e.button)));
       return;
     }
+    if (cut) {
+      cutPress(e.button, world);
+      updateCursor(world);
+      return;
+    }
     if (e.button !== 0) return;
+    const handle = handleUnder(world);
+    const grip = handle ? null : gripUnder(world);
+    if (e.shiftKey && startCut(grip)) {
+      updateCursor(world);
+      return;
+    }
     wrapper.setPointerCapture(e.pointerId);
     const hit = hitTestItem(world);
     const selected = selectedId !== null ? (index.get(selectedId)?.shape ?? null) : null;
-    const handle = handleUnder(world);
     gesture = beginSelectGesture(
       {
         handle,
-        grip: handle ? null : gripUnder(world),
+        grip,
         selected,
         hit: hit?.shape ?? null,
         locked: (id) => locked.has(id),
@@ -831,6 +950,12 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     }
     if (drawTool) {
       drawTool.move(toolInput(e, screen, e.button));
+      markOverlay();
+      updateCursor(world);
+      return;
+    }
+    if (cut) {
+      cutPointer = world;
       markOverlay();
       updateCursor(world);
       return;
@@ -958,7 +1083,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
       return;
     }
     if (e.key === 'Escape') {
-      if (drawTool?.busy || selectGesturePreview(gesture)) {
+      if (drawTool?.busy || selectGesturePreview(gesture) || cut) {
         cancel();
         consume(e);
       }
@@ -998,7 +1123,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   }
 
   function onContextMenu(e: MouseEvent): void {
-    if (drawTool || external) {
+    if (drawTool || external || cut) {
       e.preventDefault();
       return;
     }

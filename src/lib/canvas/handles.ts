@@ -1,4 +1,5 @@
 import type { Point, RectPoints } from './geometry';
+import { rotatePoint } from './rotation';
 
 export const HANDLES = ['nw', 'n', 'ne', 'e', 'se', 's', 'sw', 'w'] as const;
 /** A resize handle of a rectangle, named by compass direction (north is up, `ytl`). */
@@ -50,4 +51,45 @@ export function resizeRect(original: RectPoints, handle: Handle, p: Point): Rect
   if (handle.startsWith('n')) y1 = p.y;
   if (handle.startsWith('s')) y2 = p.y;
   return [Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)];
+}
+
+function rectCentre([xtl, ytl, xbr, ybr]: RectPoints): Point {
+  return { x: (xtl + xbr) / 2, y: (ytl + ybr) / 2 };
+}
+
+/** Where a handle of a box rotated clockwise by `degrees` around its centre is drawn. */
+export function rotatedHandlePosition(rect: RectPoints, degrees: number, handle: Handle): Point {
+  return rotatePoint(handlePosition(rect, handle), rectCentre(rect), degrees);
+}
+
+/** `handleAt` for a box rotated by `degrees`: the pointer is taken into the box's own frame. */
+export function rotatedHandleAt(
+  rect: RectPoints,
+  degrees: number,
+  p: Point,
+  tolerance: number,
+): Handle | null {
+  return handleAt(rect, rotatePoint(p, rectCentre(rect), -degrees), tolerance);
+}
+
+/**
+ * `resizeRect` for a box rotated clockwise by `degrees` around its centre. The resize happens in
+ * the box's own (unrotated) frame, so the corner or edge opposite the handle stays where it is in
+ * the image; the result is the new unrotated box (around its new centre), to be rotated by the
+ * same angle.
+ */
+export function resizeRotatedRect(
+  original: RectPoints,
+  degrees: number,
+  handle: Handle,
+  p: Point,
+): RectPoints {
+  if (degrees === 0) return resizeRect(original, handle, p);
+  const c = rectCentre(original);
+  const local = resizeRect(original, handle, rotatePoint(p, c, -degrees));
+  const lc = rectCentre(local);
+  const wc = rotatePoint(lc, c, degrees);
+  const hw = (local[2] - local[0]) / 2;
+  const hh = (local[3] - local[1]) / 2;
+  return [wc.x - hw, wc.y - hh, wc.x + hw, wc.y + hh];
 }

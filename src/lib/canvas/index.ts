@@ -28,3 +28,4 @@ export {
   type ScaleLimits,
   type Viewport,
 } from './viewport';
+export { resetCuboidPerspective } from './cuboid';

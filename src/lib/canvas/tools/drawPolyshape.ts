@@ -59,7 +59,16 @@ export function createPolyshapeTool(options: PolyshapeOptions): DrawTool {
     }
   };
 
-  const add = (p: Point): ToolStep => {
+  const add = (p: Point, trace?: ToolInput['traceBorder']): ToolStep => {
+    const n = points.length;
+    // Both ends on one neighbour's outline: follow it between them (polygons and polylines).
+    if (trace && type !== 'points' && n >= 2) {
+      const between = trace({ x: points[n - 2]!, y: points[n - 1]! }, p);
+      for (let k = 0; k + 1 < between.length; k += 2) {
+        points.push(between[k]!, between[k + 1]!);
+        if (options.numberOfPoints && count() >= options.numberOfPoints) return finish();
+      }
+    }
     points.push(p.x, p.y);
     if (options.numberOfPoints && count() >= options.numberOfPoints) return finish();
     return CONTINUE;
@@ -77,7 +86,7 @@ export function createPolyshapeTool(options: PolyshapeOptions): DrawTool {
     down(i) {
       if (i.button === 2) return points.length > 0 ? removeLast() : CONTINUE;
       if (i.button !== 0) return CONTINUE;
-      return add(place(i));
+      return add(place(i), i.traceBorder);
     },
     move(i) {
       pointer = place(i);
@@ -86,7 +95,7 @@ export function createPolyshapeTool(options: PolyshapeOptions): DrawTool {
       const dx = (pointer.x - points[n - 2]!) * i.scale;
       const dy = (pointer.y - points[n - 1]!) * i.scale;
       if (Math.hypot(dx, dy) >= freehandStep) {
-        const step = add(pointer);
+        const step = add(pointer, i.traceBorder);
         if (step.kind !== 'continue') pending = step;
       }
     },

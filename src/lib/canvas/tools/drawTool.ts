@@ -16,6 +16,11 @@ export interface ToolInput {
   scale: number;
   /** Automatic bordering: where a placed point snaps to, when enabled. */
   snap?: (p: Point) => Point;
+  /**
+   * Automatic bordering: the vertices of the neighbour outline both points lie on, in order from
+   * `a` to `b` (the shorter way round), or none.
+   */
+  traceBorder?: (a: Point, b: Point) => number[];
 }
 
 export interface DrawnElement {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { traceBorder as traceBorderBetween } from '../autoborder';
 import type { Point } from '../geometry';
 import { parseSkeletonSvg } from '../skeletonTemplate';
 import { createCuboidTool, createEllipseTool, createSkeletonTool, ellipseFromCenterCorner } from './drawBox';
@@ -90,6 +91,18 @@ describe('polygon, polyline and points drawing', () => {
     click(t, -20, 13, { snap });
     click(t, 47, 300, { snap });
     expect(t.key('Enter', input(0, 0))).toMatchObject({ shape: { points: [0, 10, 50, 100] } });
+  });
+
+  it('with bordering, two points on one neighbour get its vertices in between', () => {
+    const t = createPolyshapeTool({ type: 'polygon' });
+    const square = { points: [10, 10, 60, 10, 60, 60, 10, 60], closed: true };
+    const traceBorder = (a: Point, b: Point): number[] => traceBorderBetween(a, b, [square], 0.01);
+    click(t, 30, 10, { traceBorder });
+    click(t, 60, 40, { traceBorder });
+    click(t, 90, 90, { traceBorder });
+    expect(t.key('Enter', input(0, 0))).toMatchObject({
+      shape: { points: [30, 10, 60, 10, 60, 40, 90, 90] },
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CuboidShape } from '../../core/types';
 import { polygon, rect } from '../fixtures';
 import type { Point } from '../geometry';
 import {
@@ -74,16 +75,57 @@ describe('select-mode gestures', () => {
     expect(endSelectGesture(g)).toEqual({ kind: 'none' });
   });
 
-  it('rotated rectangles can be moved but not resized', () => {
-    const turned = rect('turned', [10, 10, 50, 40], { rotation: 30 });
-    expect(isResizable(turned)).toBe(false);
-    expect(
-      beginSelectGesture({ handle: 'se', selected: turned, hit: turned }, at(50, 40), at(50, 40)).kind,
-    ).toBe('press-shape');
+  it('rotated rectangles resize in their own frame and keep their rotation', () => {
+    const turned = rect('turned', [10, 10, 50, 40], { rotation: 90 });
+    expect(isResizable(turned)).toBe(true);
+    // Turned 90° about (30, 25), the local south-east corner sits at (15, 45).
+    let g = beginSelectGesture({ handle: 'se', selected: turned, hit: turned }, at(15, 45), at(15, 45));
+    expect(g.kind).toBe('resizing');
+    // Ten more units of local width run along +y in the image.
+    g = updateSelectGesture(g, at(15, 55), at(15, 55), image);
+    const out = endSelectGesture(g);
+    expect(out.kind === 'edited' && out.rotation).toBe(90);
+    const pts = out.kind === 'edited' ? out.points : [];
+    [5, 15, 55, 45].forEach((v, i) => expect(pts[i]).toBeCloseTo(v));
   });
 });
 
 describe('select-mode editing controls', () => {
+  const cube: CuboidShape = {
+    ...rect('cube', [0, 0, 10, 10]),
+    type: 'cuboid',
+    points: [0, 0, 0, 10, 10, 0, 10, 10, 13, -3, 13, 7, 3, -3, 3, 7],
+  };
+
+  it('dragging a side face of a cuboid changes its depth along that face', () => {
+    let g = beginSelectGesture(
+      { handle: null, grip: { kind: 'cuboid-face', face: 'right' }, selected: cube, hit: cube },
+      at(11, 5),
+      at(11, 5),
+    );
+    g = updateSelectGesture(g, at(14, 2), at(14, 2), image);
+    const out = endSelectGesture(g);
+    expect(out.kind).toBe('edited');
+    const pts = out.kind === 'edited' ? out.points : [];
+    expect(pts.slice(0, 8)).toEqual(cube.points.slice(0, 8));
+    pts.slice(8).forEach((v, i) => expect(v).toBeCloseTo(cube.points[8 + i]! + (i % 2 === 0 ? 3 : -3)));
+  });
+
+  it('Shift+drag of a back corner of a cuboid moves only that corner (perspective)', () => {
+    let g = beginSelectGesture(
+      { handle: null, grip: { kind: 'vertex', index: 4 }, selected: cube, hit: cube, shift: true },
+      at(13, -3),
+      at(13, -3),
+    );
+    g = updateSelectGesture(g, at(15, 1), at(15, 1), image);
+    const out = endSelectGesture(g);
+    expect(out).toEqual({
+      kind: 'edited',
+      id: 'cube',
+      points: [0, 0, 0, 10, 10, 0, 10, 10, 15, 1, 15, 7, 3, -3, 3, 7],
+    });
+  });
+
   const tri = polygon('tri', [10, 10, 50, 10, 30, 40]);
 
   it('dragging a vertex moves only that vertex', () => {

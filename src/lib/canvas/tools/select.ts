@@ -1,5 +1,5 @@
 import type { Id, Shape, SkeletonElement } from '../../core/types';
-import { moveCuboidVertex } from '../cuboid';
+import { moveCuboidFace, moveCuboidVertex, moveCuboidVertexFree, type CuboidFace } from '../cuboid';
 import {
   centredBox,
   clampPointToImage,
@@ -11,7 +11,7 @@ import {
   type RectPoints,
   type Size,
 } from '../geometry';
-import { resizeRect, type Handle } from '../handles';
+import { resizeRotatedRect, type Handle } from '../handles';
 import { rotationFromHandle } from '../rotation';
 import { insertVertex, minVertices, moveVertex, removeVertex } from '../vertexEdit';
 
@@ -36,7 +36,16 @@ export type SelectGesture =
       elements?: readonly SkeletonElement[];
       previewElements?: SkeletonElement[];
     }
-  | { kind: 'resizing'; id: Id; handle: Handle; original: RectPoints; preview: RectPoints; ellipse: boolean }
+  /** Resizing with a handle; `rotation` is the shape's, kept, the box being its unrotated frame. */
+  | {
+      kind: 'resizing';
+      id: Id;
+      handle: Handle;
+      original: RectPoints;
+      preview: RectPoints;
+      ellipse: boolean;
+      rotation: number;
+    }
   | { kind: 'rotating'; id: Id; center: Point; original: number; preview: number; points: readonly number[] }
   /** Dragging one vertex of a polygon, polyline, point set or cuboid. */
   | {
@@ -44,9 +53,20 @@ export type SelectGesture =
       id: Id;
       index: number;
       cuboid: boolean;
+      /** Cuboids with Shift: the corner moves on its own (perspective). */
+      perspective?: boolean;
       original: readonly number[];
       preview: number[];
       changed: boolean;
+    }
+  /** Dragging a face of a cuboid. */
+  | {
+      kind: 'cuboid-face';
+      id: Id;
+      face: CuboidFace;
+      pressWorld: Point;
+      original: readonly number[];
+      preview: number[];
     }
   /** Dragging one keypoint of a skeleton. */
   | {
@@ -70,6 +90,7 @@ export type Grip =
   | { kind: 'rotate' }
   | { kind: 'vertex'; index: number }
   | { kind: 'midpoint'; edge: number }
+  | { kind: 'cuboid-face'; face: CuboidFace }
   | { kind: 'keypoint'; index: number };
 
 export interface PressTarget {
@@ -86,13 +107,13 @@ export interface PressTarget {
   pinned?: (id: Id) => boolean;
   /** Alt was held: a vertex press deletes the vertex. */
   alt?: boolean;
-  /** Shift was held: rotation snaps to 15°. */
+  /** Shift was held: rotation snaps to 15°; a cuboid's corner moves on its own (perspective). */
   shift?: boolean;
 }
 
-/** Unrotated rectangles and ellipses can be resized with the eight handles. */
+/** Rectangles and ellipses, rotated or not, can be resized with the eight handles. */
 export function isResizable(shape: Shape): shape is Shape & { type: 'rectangle' | 'ellipse' } {
-  return (shape.type === 'rectangle' || shape.type === 'ellipse') && shape.rotation % 360 === 0;
+  return shape.type === 'rectangle' || shape.type === 'ellipse';
 }
 
 export function isRotatable(shape: Shape): boolean {
@@ -158,9 +179,21 @@ export function beginSelectGesture(target: PressTarget, world: Point, screen: Po
         id: sel.id,
         index: g.index,
         cuboid: true,
+        perspective: (target.shift ?? false) && g.index >= 4,
         original: pts,
         preview: pts,
         changed: false,
+      };
+    }
+    if (g.kind === 'cuboid-face' && sel.type === 'cuboid') {
+      const pts = [...sel.points];
+      return {
+        kind: 'cuboid-face',
+        id: sel.id,
+        face: g.face,
+        pressWorld: world,
+        original: pts,
+        preview: pts,
       };
     }
     if (g.kind === 'midpoint' && (sel.type === 'polygon' || sel.type === 'polyline')) {
@@ -191,6 +224,7 @@ export function beginSelectGesture(target: PressTarget, world: Point, screen: Po
         original,
         preview: original,
         ellipse: sel.type === 'ellipse',
+        rotation: sel.rotation,
       };
     }
   }
@@ -251,14 +285,26 @@ export function updateSelectGesture(
       }
       return { ...g, preview: translateWithin(g.original, g.bounds, dx, dy, image) };
     }
-    case 'resizing':
-      return { ...g, preview: resizeRect(g.original, g.handle, clampP(world)) };
+    case 'resizing': {
+      // A rotated box is not kept inside the image (its corners are not its points).
+      const p = g.rotation === 0 ? clampP(world) : world;
+      return { ...g, preview: resizeRotatedRect(g.original, g.rotation, g.handle, p) };
+    }
     case 'rotating':
       return { ...g, preview: rotationFromHandle(g.center, world, modifiers.shift ?? false) };
     case 'vertex': {
       const p = clampP(world);
-      const preview = g.cuboid ? moveCuboidVertex(g.original, g.index, p) : moveVertex(g.preview, g.index, p);
+      const preview = !g.cuboid
+        ? moveVertex(g.preview, g.index, p)
+        : g.perspective
+          ? moveCuboidVertexFree(g.original, g.index, p)
+          : moveCuboidVertex(g.original, g.index, p);
       return { ...g, preview, changed: true };
+    }
+    case 'cuboid-face': {
+      const p = clampP(world);
+      const delta = { x: p.x - g.pressWorld.x, y: p.y - g.pressWorld.y };
+      return { ...g, preview: moveCuboidFace(g.original, g.face, delta) };
     }
     case 'keypoint': {
       const p = clampP(world);
@@ -309,7 +355,10 @@ export function endSelectGesture(g: SelectGesture, minSize = 1): SelectOutcome {
       const [xtl, ytl, xbr, ybr] = g.preview;
       if (xbr - xtl < minSize || ybr - ytl < minSize || samePoints(g.preview, g.original))
         return { kind: 'none' };
-      return { kind: 'edited', id: g.id, points: g.ellipse ? ellipseFromBox(g.preview) : [...g.preview] };
+      const points = g.ellipse ? ellipseFromBox(g.preview) : [...g.preview];
+      return g.rotation === 0
+        ? { kind: 'edited', id: g.id, points }
+        : { kind: 'edited', id: g.id, points, rotation: g.rotation };
     }
     case 'rotating':
       return g.preview === g.original
@@ -319,6 +368,10 @@ export function endSelectGesture(g: SelectGesture, minSize = 1): SelectOutcome {
       return g.changed && !samePoints(g.preview, g.original)
         ? { kind: 'edited', id: g.id, points: g.preview }
         : { kind: 'none' };
+    case 'cuboid-face':
+      return samePoints(g.preview, g.original)
+        ? { kind: 'none' }
+        : { kind: 'edited', id: g.id, points: g.preview };
     case 'keypoint':
       return g.preview.every((e, i) => e === g.original[i])
         ? { kind: 'none' }
@@ -350,6 +403,7 @@ export function selectGesturePreview(g: SelectGesture): GesturePreview | null {
     case 'rotating':
       return { id: g.id, points: g.points, rotation: g.preview };
     case 'vertex':
+    case 'cuboid-face':
       return { id: g.id, points: g.preview };
     case 'keypoint':
       return { id: g.id, points: [], elements: g.preview };
