@@ -120,7 +120,6 @@ describe('drawing tools in the job view', () => {
       x: left.x + ((x - xtl!) / (xbr! - xtl!)) * (right.x - left.x),
       y: left.y + ((y - ytl!) / (ybr! - ytl!)) * (right.y - left.y),
     });
-    await page.getByTestId('rectangle-method').selectOption('two-points');
   });
 
   it('polygon by clicks, finished with N, then a vertex dragged', async () => {
@@ -202,7 +201,7 @@ describe('drawing tools in the job view', () => {
     await page.getByTestId('mask-controls').waitFor();
     await page.getByTestId('mask-size').fill('30');
     await page.getByTestId('mask-size').dispatchEvent('change');
-    await drag([0.45, 0.85], [0.6, 0.88]);
+    await drag([0.55, 0.32], [0.7, 0.34]);
     await page.getByTestId('mask-finish').click();
     await expect.poll(() => page.getByTestId('mask-controls').count()).toBe(0);
     await page.getByTestId('object-row').last().dispatchEvent('pointerdown');
@@ -213,7 +212,7 @@ describe('drawing tools in the job view', () => {
     expect(bottom! - top!).toBeGreaterThan(10);
 
     // Right click → "Convert to polygons", then the polygon back into a mask.
-    const onMask = at(0.52, 0.865);
+    const onMask = at(0.62, 0.33);
     await page.mouse.click(onMask.x, onMask.y, { button: 'right' });
     await page.getByTestId('object-menu').getByTestId('menu-to-polygons').click();
     await expect.poll(lastRowType).toBe('polygon');

@@ -11,23 +11,25 @@ export type ToolKind =
   | 'mask'
   | 'tag';
 
+import type { IconName } from '$lib/ui/Icon.svelte';
+
 export interface ToolButton {
   kind: ToolKind;
   title: string;
-  icon: string;
+  icon: IconName;
 }
 
 export const TOOL_BUTTONS: readonly ToolButton[] = [
-  { kind: 'select', title: 'Select and edit (Esc)', icon: '⬚' },
-  { kind: 'rectangle', title: 'Draw a rectangle', icon: '▭' },
-  { kind: 'polygon', title: 'Draw a polygon', icon: '⬠' },
-  { kind: 'polyline', title: 'Draw a polyline', icon: '〰' },
-  { kind: 'points', title: 'Draw points', icon: '⁘' },
-  { kind: 'ellipse', title: 'Draw an ellipse', icon: '◯' },
-  { kind: 'cuboid', title: 'Draw a cuboid', icon: '⧈' },
-  { kind: 'skeleton', title: 'Draw a skeleton', icon: '⚇' },
-  { kind: 'mask', title: 'Draw a mask with the brush', icon: '🖌' },
-  { kind: 'tag', title: 'Add a tag to the frame', icon: '🏷' },
+  { kind: 'select', title: 'Select and edit (Esc)', icon: 'select' },
+  { kind: 'rectangle', title: 'Draw a rectangle', icon: 'rectangle' },
+  { kind: 'polygon', title: 'Draw a polygon', icon: 'polygon' },
+  { kind: 'polyline', title: 'Draw a polyline', icon: 'polyline' },
+  { kind: 'points', title: 'Draw points', icon: 'points' },
+  { kind: 'ellipse', title: 'Draw an ellipse', icon: 'ellipse' },
+  { kind: 'cuboid', title: 'Draw a cuboid', icon: 'cuboid' },
+  { kind: 'skeleton', title: 'Draw a skeleton', icon: 'skeleton' },
+  { kind: 'mask', title: 'Draw a mask with the brush', icon: 'mask' },
+  { kind: 'tag', title: 'Add a tag to the frame', icon: 'tag' },
 ];
 
 /** Label types a tool may draw: a label of type `any` suits every shape, as in CVAT. */
