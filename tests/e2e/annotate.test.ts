@@ -240,6 +240,7 @@ describe('first flow: project → task → job → rectangle, persistent and off
     await page.keyboard.press('d');
     expect(await page.getByTestId('frame-number').inputValue()).toBe('0');
     // The deletion is stored with the task: after a reload frame 1 is still skipped.
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
     await page.reload();
     await page.locator('[data-shown-frame="0"]').waitFor();
     await page.keyboard.press('f');

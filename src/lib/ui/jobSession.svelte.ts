@@ -214,9 +214,16 @@ export class JobSession {
     if (deleted) this.deletedFrames.add(frame);
     else this.deletedFrames.delete(frame);
     const next = [...this.deletedFrames];
-    this.writes = this.writes.then(async () => {
-      this.task = await this.repo.tasks.update(this.task.id, { deleted_frames: next });
-    });
+    this.saveState = 'saving';
+    this.writes = this.writes
+      .then(async () => {
+        this.task = await this.repo.tasks.update(this.task.id, { deleted_frames: next });
+        this.saveState = 'saved';
+      })
+      .catch((error: unknown) => {
+        this.saveState = 'error';
+        this.saveError = error instanceof Error ? error.message : String(error);
+      });
     await this.writes;
   }
 
