@@ -26,6 +26,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   'job-open': () => import('./jobOpen.bench'),
   sidebar: () => import('./sidebar.bench'),
   mask: () => import('./mask.bench'),
+  interpolation: () => import('./interpolation.bench'),
 };
 
 async function main() {
