@@ -26,7 +26,7 @@ export interface ResolvedTrack {
   track: Track;
   shape: ResolvedShape;
   /** Skeleton elements in the track's order; empty for other types. */
-  elements: ResolvedElement[];
+  elements: readonly ResolvedElement[];
 }
 
 /** Index of the last keyframe with `frame <= target`, or −1. `shapes` is sorted by frame. */
@@ -75,6 +75,16 @@ export function shapeStateAt(
 ): ResolvedShape | null {
   const i = keyframeIndexAt(shapes, frame);
   if (i < 0) return null;
+  return stateFrom(shapes, i, frame, options);
+}
+
+/** The state on `frame` given the index of the keyframe at or before it (one search per call). */
+function stateFrom(
+  shapes: readonly TrackedShape[],
+  i: number,
+  frame: number,
+  options?: InterpolationOptions,
+): ResolvedShape {
   const left = shapes[i]!;
   if (left.frame === frame) return withKeyframe(left, left.frame, left.points, left.rotation, true);
   const right = shapes[i + 1];
@@ -113,7 +123,7 @@ export function resolveShapes(
 ): ResolvedShape | null {
   const i = keyframeIndexAt(shapes, frame);
   if (i < 0 || shapes[i]!.outside) return null;
-  return shapeStateAt(shapes, frame, options);
+  return stateFrom(shapes, i, frame, options);
 }
 
 /** The visible shape of a track on `frame`, or null (skeleton elements: see `resolveTrackFull`). */
@@ -129,6 +139,8 @@ export function resolveTrack(
  * A track on `frame` with its skeleton elements, or null when it is not visible. A skeleton is
  * visible when its own keyframes say so and at least one element is visible.
  */
+const NO_ELEMENTS: readonly ResolvedElement[] = Object.freeze([]);
+
 export function resolveTrackFull(
   track: Track,
   frame: number,
@@ -136,7 +148,7 @@ export function resolveTrackFull(
 ): ResolvedTrack | null {
   const shape = resolveShapes(track.shapes, frame, options);
   if (shape === null) return null;
-  if (track.elements.length === 0) return { track, shape, elements: [] };
+  if (track.elements.length === 0) return { track, shape, elements: NO_ELEMENTS };
   let visible = false;
   const elements = track.elements.map((element): ResolvedElement => {
     const s = resolveShapes(element.shapes, frame, options);
