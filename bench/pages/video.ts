@@ -145,7 +145,7 @@ async function compare(
   return { width, height, meanAbsDiff: sum / n, refBytes: ref.length };
 }
 
-/** Time to store the frame list as a task (the lead's repository call), in ms. */
+/** Time to store the frame list as a task (the repository call), in ms. */
 async function createTask(id: string): Promise<number> {
   const ws = await openWorkspace(`video_bench_${Date.now()}`, { storage: 'dexie' });
   const repo = createRepository(ws);
