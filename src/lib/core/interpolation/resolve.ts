@@ -201,6 +201,22 @@ interface Entry {
   start: number;
   end: number;
   order: number;
+  /** Keyframe frames in a typed array: the binary search stays in one small block of memory. */
+  frames: Int32Array;
+}
+
+function searchFrames(frames: Int32Array, target: number): number {
+  let lo = 0;
+  let hi = frames.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (frames[mid]! <= target) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 interface Node {
@@ -265,8 +281,10 @@ export class TrackIndex {
     const previous = this.entries.get(track.id);
     const range = trackRange(track);
     const order = previous?.order ?? this.nextOrder++;
-    if (range === null) this.entries.set(track.id, { track, start: 1, end: 0, order });
-    else this.entries.set(track.id, { track, start: range[0], end: range[1], order });
+    const frames = new Int32Array(track.shapes.length);
+    for (let k = 0; k < frames.length; k++) frames[k] = track.shapes[k]!.frame;
+    if (range === null) this.entries.set(track.id, { track, start: 1, end: 0, order, frames });
+    else this.entries.set(track.id, { track, start: range[0], end: range[1], order, frames });
     this.dirty = true;
   }
 
@@ -327,8 +345,15 @@ export class TrackIndex {
   resolveFrame(frame: number): ResolvedTrack[] {
     const out: ResolvedTrack[] = [];
     for (const e of this.entriesAt(frame)) {
-      const resolved = resolveTrackFull(e.track, frame, this.options);
-      if (resolved !== null) out.push(resolved);
+      const { track } = e;
+      if (track.elements.length > 0) {
+        const resolved = resolveTrackFull(track, frame, this.options);
+        if (resolved !== null) out.push(resolved);
+        continue;
+      }
+      const i = searchFrames(e.frames, frame);
+      if (i < 0 || track.shapes[i]!.outside) continue;
+      out.push({ track, shape: stateFrom(track.shapes, i, frame, this.options), elements: NO_ELEMENTS });
     }
     return out;
   }
