@@ -2,11 +2,11 @@
  * The built app plus a bundled bench page on ONE origin, served by the real server: the page
  * seeds the app's own IndexedDB through the store code, then the bench opens the app on it.
  */
-import { build } from 'esbuild';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServer } from '../sync-server/app';
+import { bundle } from '../tests/helpers/bundlePage';
 
 export interface SameOriginBench {
   url: string;
@@ -19,17 +19,9 @@ export async function serveAppWithBenchPage(entry: string): Promise<SameOriginBe
   const root = mkdtempSync(join(tmpdir(), 'loupe-bench-app-'));
   const appDir = join(root, 'app');
   cpSync(resolve('build'), appDir, { recursive: true });
-  const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'pages', `${entry}.ts`)],
-    bundle: true,
-    format: 'esm',
-    write: false,
-    target: 'es2022',
-    minify: true,
-    alias: { $lib: join(import.meta.dirname, '..', 'src', 'lib') },
-  });
+  const script = await bundle(join(import.meta.dirname, 'pages', `${entry}.ts`), { minify: true });
   mkdirSync(join(appDir, 'bench'), { recursive: true });
-  writeFileSync(join(appDir, 'bench', `${entry}.js`), bundle.outputFiles[0]?.contents ?? new Uint8Array());
+  writeFileSync(join(appDir, 'bench', `${entry}.js`), script);
   writeFileSync(
     join(appDir, 'bench', `${entry}.html`),
     `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench/${entry}.js"></script>`,

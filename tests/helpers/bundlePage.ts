@@ -16,13 +16,15 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
-async function bundle(entry: string): Promise<Uint8Array> {
+/** One TypeScript entry (absolute path) bundled for the browser, with the app's `$lib` alias. */
+export async function bundle(entry: string, options: { minify?: boolean } = {}): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     format: 'esm',
     write: false,
     target: 'es2022',
+    minify: options.minify ?? false,
     alias: { $lib: join(ROOT, 'src', 'lib') },
   });
   return result.outputFiles[0]?.contents ?? new Uint8Array();
@@ -33,12 +35,20 @@ async function bundle(entry: string): Promise<Uint8Array> {
  * (e.g. "workers/io.worker.ts"), served at "/<path>", which is where `new URL(…, import.meta.url)`
  * in a bundle at the root resolves them.
  */
-export async function serveTestPage(
+export function serveTestPage(
   entry: string,
   options: { workers?: string[]; files?: string } = {},
 ): Promise<TestPage> {
+  return serveBundledPage(join(import.meta.dirname, '..', 'e2e', 'pages', entry), options);
+}
+
+/** The same for any entry given by its absolute path (benchmark pages use it too). */
+export async function serveBundledPage(
+  entryPath: string,
+  options: { workers?: string[]; files?: string; minify?: boolean } = {},
+): Promise<TestPage> {
   const scripts = new Map<string, Uint8Array>();
-  scripts.set('/page.js', await bundle(join(import.meta.dirname, '..', 'e2e', 'pages', entry)));
+  scripts.set('/page.js', await bundle(entryPath, { minify: options.minify }));
   for (const worker of options.workers ?? []) scripts.set(`/${worker}`, await bundle(join(ROOT, worker)));
   const html = `<!doctype html><meta charset="utf-8"><title>test</title><script type="module" src="/page.js"></script>`;
   const server: Server = createServer((req, res) => {
