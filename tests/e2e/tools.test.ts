@@ -219,6 +219,24 @@ describe('drawing tools in the job view', () => {
     await page.mouse.click(onMask.x, onMask.y, { button: 'right' });
     await page.getByTestId('object-menu').getByTestId('menu-to-mask').click();
     await expect.poll(lastRowType).toBe('mask');
+    const [left1, , right1] = (await selectedGeometry()).values.slice(-4);
+
+    // A second mask over the right part of the first, with "remove underlying pixels": the first loses them.
+    await page.getByTestId('tool-mask').click();
+    await page.getByTestId('mask-controls').getByText('remove underlying pixels').click();
+    await page.getByTestId('mask-size').fill('150');
+    await page.getByTestId('mask-size').dispatchEvent('change');
+    await drag([0.7, 0.33], [0.75, 0.33]);
+    await page.getByTestId('mask-finish').click();
+    await expect.poll(() => page.getByTestId('mask-controls').count()).toBe(0);
+    const rows = page.getByTestId('object-row');
+    await expect
+      .poll(async () => {
+        await rows.nth((await rows.count()) - 2).dispatchEvent('pointerdown');
+        const [left2, , right2] = (await selectedGeometry()).values.slice(-4);
+        return left2 === left1 && right2! < right1!;
+      })
+      .toBe(true);
   });
 
   it('tag on the frame', async () => {
@@ -229,7 +247,7 @@ describe('drawing tools in the job view', () => {
 
   it('keeps every object after a reload, and undoes the tag', async () => {
     const count = await objectCount();
-    expect(count).toBe(9);
+    expect(count).toBe(10);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
     await page.reload();
     await page.locator('[data-shown-frame="0"]').waitFor();
