@@ -7,7 +7,32 @@ import {
   type RectanglePoints,
 } from '$lib/core/shapes';
 import { newId, now } from '$lib/core/ids';
-import type { FrameMeta, FrameObject, Id, Job, LabelSpec, Project, Task } from '$lib/core/types';
+import { TrackIndex } from '$lib/core/interpolation';
+import {
+  applyTrackEdit,
+  shapeFromState,
+  createTrack,
+  mergeIntoTrack,
+  setOutside,
+  splitTrack,
+  toggleKeyframe,
+  trackFromShape,
+  trackPosition,
+  trackShapeAt,
+  type MergeSource,
+  type TrackPosition,
+} from '$lib/core/tracks';
+import type {
+  FrameMeta,
+  FrameObject,
+  Id,
+  Job,
+  LabelSpec,
+  Project,
+  Shape,
+  Task,
+  Track,
+} from '$lib/core/types';
 import type { Repository } from '$lib/store';
 
 type SaveState = 'saved' | 'saving' | 'error';
@@ -28,10 +53,19 @@ export interface ViewRecord {
 
 type ViewFlag = 'hidden' | 'locked' | 'pinned';
 
-/** What the history holds: annotation objects and view records. */
-export type JobRecord = FrameObject | ViewRecord;
+/** A track in the history (its id is the track's). */
+export type TrackRecord = { kind: 'track' } & Track;
+
+/** What the history holds: annotation objects, tracks and view records. */
+export type JobRecord = FrameObject | ViewRecord | TrackRecord;
 
 const isView = (r: JobRecord): r is ViewRecord => r.kind === 'view';
+const isTrack = (r: JobRecord): r is TrackRecord => r.kind === 'track';
+
+function trackOf(record: TrackRecord): Track {
+  const { kind: _kind, ...track } = record;
+  return track;
+}
 
 /** The saved form: the history plus the current view records (format 2; format 1 was the history alone). */
 interface SavedJobState {
@@ -40,22 +74,31 @@ interface SavedJobState {
   view: ViewRecord[];
 }
 
-function splitDiff(diff: Diff<JobRecord>): { objects: Diff<FrameObject>; views: Diff<ViewRecord> } {
+function splitDiff(diff: Diff<JobRecord>): {
+  objects: Diff<FrameObject>;
+  views: Diff<ViewRecord>;
+  tracks: Diff<TrackRecord>;
+} {
   const objects: Diff<FrameObject> = { added: {}, updated: {}, removed: {} };
   const views: Diff<ViewRecord> = { added: {}, updated: {}, removed: {} };
+  const tracks: Diff<TrackRecord> = { added: {}, updated: {}, removed: {} };
   for (const [id, r] of Object.entries(diff.added)) {
     if (isView(r)) views.added[id] = r;
+    else if (isTrack(r)) tracks.added[id] = r;
     else objects.added[id] = r;
   }
   for (const [id, [before, after]] of Object.entries(diff.updated)) {
     if (isView(after) && isView(before)) views.updated[id] = [before, after];
-    else if (!isView(after) && !isView(before)) objects.updated[id] = [before, after];
+    else if (isTrack(after) && isTrack(before)) tracks.updated[id] = [before, after];
+    else if (!isView(after) && !isView(before) && !isTrack(after) && !isTrack(before))
+      objects.updated[id] = [before, after];
   }
   for (const [id, r] of Object.entries(diff.removed)) {
     if (isView(r)) views.removed[id] = r;
+    else if (isTrack(r)) tracks.removed[id] = r;
     else objects.removed[id] = r;
   }
-  return { objects, views };
+  return { objects, views, tracks };
 }
 
 /** Undo depth of a job, kept across reloads (CVAT keeps 128 and loses them on reload). */
@@ -80,6 +123,11 @@ export class JobSession {
   // Plain collections on purpose: `version` is the single reactive signal for all of them.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private frameIndex = new Map<number, Set<Id>>();
+  /** Tracks of the job by id, replaced on edit; the index finds the ones on a frame. */
+  private trackRecords: Record<Id, Track> = {};
+  private trackIndex = new TrackIndex();
+  /** CVAT's "Show all interpolation tracks": tracks outside on this frame stay listed. */
+  showAllTracks = $state(false);
   canUndo = $state(false);
   canRedo = $state(false);
   undoLabel = $state('');
@@ -108,6 +156,7 @@ export class JobSession {
       project: Project;
       frames: FrameMeta[];
       objects: RecordMap<FrameObject>;
+      tracks: Track[];
       history: History<JobRecord>;
       views: ViewRecord[];
     },
@@ -118,8 +167,13 @@ export class JobSession {
     this.frames = init.frames;
     this.records = init.objects;
     for (const object of Object.values(init.objects)) this.index(object);
+    for (const track of init.tracks) {
+      this.trackRecords[track.id] = track;
+      this.trackIndex.set(track);
+    }
     this.history = init.history;
-    for (const view of init.views) if (this.records[view.object]) this.setViewRecord(view.id, view);
+    for (const view of init.views)
+      if (this.records[view.object] || this.trackRecords[view.object]) this.setViewRecord(view.id, view);
     for (const f of init.task.deleted_frames ?? []) this.deletedFrames.add(f);
     this.frame = this.nearestVisible(init.job.start_frame, 1) ?? init.job.start_frame;
     this.syncHistoryState();
@@ -152,7 +206,16 @@ export class JobSession {
       console.warn('The saved undo history could not be read and was reset.', error);
       history = new History<JobRecord>({ limit: JOB_HISTORY_LIMIT });
     }
-    return new JobSession(repo, { job, task, project, frames, objects, history, views });
+    return new JobSession(repo, {
+      job,
+      task,
+      project,
+      frames,
+      objects,
+      tracks: annotations.tracks,
+      history,
+      views,
+    });
   }
 
   get labels(): LabelSpec[] {
@@ -169,17 +232,55 @@ export class JobSession {
     return this.records;
   }
 
-  /** The objects of one frame, bottom to top. */
+  /**
+   * The objects of one frame, bottom to top: its shapes and tags, and the tracks seen on it as
+   * shapes whose id is the track's (outside ones too when all tracks are shown).
+   */
   objectsOn(frame: number): FrameObject[] {
     void this.version;
     const ids = this.frameIndex.get(frame);
-    if (!ids) return [];
     const list: FrameObject[] = [];
-    for (const id of ids) {
-      const object = this.records[id];
-      if (object && object.frame === frame) list.push(object);
+    if (ids)
+      for (const id of ids) {
+        const object = this.records[id];
+        if (object && object.frame === frame) list.push(object);
+      }
+    if (this.showAllTracks) {
+      for (const track of Object.values(this.trackRecords)) {
+        const shape = trackShapeAt(track, frame);
+        if (shape) list.push(shape);
+      }
+    } else {
+      for (const resolved of this.trackIndex.resolveFrame(frame))
+        list.push(shapeFromState(resolved.track, resolved.shape, frame));
     }
     return list.sort((a, b) => (a.kind === 'shape' ? a.z_order : 0) - (b.kind === 'shape' ? b.z_order : 0));
+  }
+
+  /** An object by id: a shape or tag, or a track as it is on the current frame. */
+  get(id: Id): FrameObject | undefined {
+    void this.version;
+    const record = this.records[id];
+    if (record) return record;
+    const track = this.trackRecords[id];
+    return track ? (trackShapeAt(track, this.frame) ?? undefined) : undefined;
+  }
+
+  /** Every track of the job (reactive through `version`). */
+  get tracks(): readonly Track[] {
+    void this.version;
+    return Object.values(this.trackRecords);
+  }
+
+  isTrack(id: Id): boolean {
+    return id in this.trackRecords;
+  }
+
+  /** A track's keyframe state on the current frame, or null for shapes and tags. */
+  trackPosition(id: Id, frame = this.frame): TrackPosition | null {
+    void this.version;
+    const track = this.trackRecords[id];
+    return track ? trackPosition(track, frame) : null;
   }
 
   private index(object: FrameObject): void {
@@ -234,6 +335,151 @@ export class JobSession {
     return null;
   }
 
+  /** Starts a track on the current frame (CVAT's "Track" button); returns its shape there. */
+  drawTrack(geometry: DrawnGeometry, label: LabelSpec): FrameObject {
+    const track = createTrack({
+      geometry,
+      frame: this.frame,
+      label,
+      jobId: this.job.id,
+      z_order: this.topZ(this.frame) + 1,
+    });
+    this.commit(`Draw ${geometry.type} track`, {
+      added: { [track.id]: { kind: 'track', ...track } },
+      updated: {},
+      removed: {},
+    });
+    return trackShapeAt(track, this.frame)!;
+  }
+
+  private replaceTracks(label: string, changes: { before?: Track; after?: Track }[]): void {
+    const diff: Diff<JobRecord> = { added: {}, updated: {}, removed: {} };
+    for (const { before, after } of changes) {
+      if (before && after)
+        diff.updated[after.id] = [
+          { kind: 'track', ...before },
+          { kind: 'track', ...after },
+        ];
+      else if (after) diff.added[after.id] = { kind: 'track', ...after };
+      else if (before) diff.removed[before.id] = { kind: 'track', ...before };
+    }
+    this.commit(label, diff);
+  }
+
+  /** Makes the current frame a keyframe of a track, or stops it being one (K). */
+  toggleKeyframe(id: Id): void {
+    const track = this.trackRecords[id];
+    if (!track) return;
+    const next = toggleKeyframe(track, this.frame);
+    if (next !== track) this.replaceTracks('Switch keyframe', [{ before: track, after: next }]);
+  }
+
+  /** Marks a track outside from the current frame on, or back inside (O). */
+  setOutside(id: Id, outside: boolean): void {
+    const track = this.trackRecords[id];
+    if (!track) return;
+    this.replaceTracks(outside ? 'Set outside' : 'Set inside', [
+      { before: track, after: setOutside(track, this.frame, outside) },
+    ]);
+  }
+
+  /** Splits a track into two at the current frame; returns the new second track's id. */
+  split(id: Id): Id | null {
+    const track = this.trackRecords[id];
+    if (!track) return null;
+    const parts = splitTrack(track, this.frame);
+    if (!parts) return null;
+    this.replaceTracks('Split track', [{ before: track, after: parts[0] }, { after: parts[1] }]);
+    return parts[1].id;
+  }
+
+  /**
+   * Merges shapes and tracks (in the order given) into one track (CVAT's Merge). Throws a
+   * message for the annotator when the objects can't be merged.
+   */
+  merge(ids: readonly Id[]): Id {
+    const sources: MergeSource[] = [];
+    const diff: Diff<JobRecord> = { added: {}, updated: {}, removed: {} };
+    for (const id of ids) {
+      const track = this.trackRecords[id];
+      const record = this.records[id];
+      if (track) {
+        sources.push({ kind: 'track', track });
+        diff.removed[id] = { kind: 'track', ...track };
+      } else if (record?.kind === 'shape') {
+        const { kind: _kind, ...shape } = record;
+        sources.push({ kind: 'shape', shape: shape as Shape });
+        diff.removed[id] = record;
+      } else if (record) throw new Error('Tags can not be merged into a track.');
+    }
+    if (sources.length < 2) throw new Error('Select at least two shapes or tracks to merge.');
+    const merged = mergeIntoTrack(sources, this.labels, this.job.id);
+    diff.added[merged.id] = { kind: 'track', ...merged };
+    for (const id of ids) {
+      const view = this.views[`view:${id}`];
+      if (view) diff.removed[view.id] = view;
+    }
+    this.commit('Merge into a track', diff);
+    return merged.id;
+  }
+
+  /** Turns a shape into a track with one keyframe, keeping its id out of the way. */
+  toTrack(id: Id): Id | null {
+    const record = this.records[id];
+    if (record?.kind !== 'shape') return null;
+    const { kind: _kind, ...shape } = record;
+    const track = trackFromShape(
+      shape as Shape,
+      this.labels.find((l) => l.id === shape.label_id),
+      this.job.id,
+    );
+    this.commit('Convert to a track', {
+      added: { [track.id]: { kind: 'track', ...track } },
+      updated: {},
+      removed: { [id]: record },
+    });
+    return track.id;
+  }
+
+  /**
+   * CVAT's Propagate (Ctrl+B): copies of an object on the next (or previous) `count` frames,
+   * skipping deleted ones; a track is copied as it is on the current frame. Returns the count made.
+   */
+  propagate(id: Id, count: number, direction: 1 | -1 = 1): number {
+    const source = this.get(id);
+    if (!source || count < 1) return 0;
+    const added: Record<Id, FrameObject> = {};
+    let made = 0;
+    for (
+      let f = this.frame + direction;
+      made < count && f >= this.job.start_frame && f <= this.job.stop_frame;
+      f += direction
+    ) {
+      if (this.deletedFrames.has(f)) continue;
+      const copy: FrameObject =
+        source.kind === 'shape'
+          ? { ...source, id: newId(), frame: f, updated_date: now(), outside: false }
+          : { ...source, id: newId(), frame: f, updated_date: now() };
+      added[copy.id] = copy;
+      made++;
+    }
+    if (made > 0)
+      this.commit(`Propagate to ${made} frame${made === 1 ? '' : 's'}`, { added, updated: {}, removed: {} });
+    return made;
+  }
+
+  /** Puts objects into one new group (G), or takes them out of their groups (Shift+G). */
+  group(ids: readonly Id[], ungroup = false): number {
+    let max = 0;
+    for (const o of Object.values(this.records)) max = Math.max(max, o.group);
+    for (const t of Object.values(this.trackRecords)) max = Math.max(max, t.group);
+    const group = ungroup ? 0 : max + 1;
+    this.transaction(ungroup ? 'Ungroup' : 'Group', () => {
+      for (const id of ids) this.update(id, (o) => ({ ...o, group }) as FrameObject, 'Group');
+    });
+    return group;
+  }
+
   drawRectangle(points: RectanglePoints, label: LabelSpec): FrameObject {
     return this.draw({ type: 'rectangle', points }, label);
   }
@@ -267,8 +513,10 @@ export class JobSession {
 
   /** Remembers objects for pasting (CVAT's Ctrl+C). */
   copy(ids: readonly Id[]): void {
-    this.clipboard = ids.map((id) => this.objects[id]).filter((o): o is FrameObject => o !== undefined);
+    this.clipboard = ids.map((id) => this.get(id)).filter((o): o is FrameObject => o !== undefined);
+    this.clipboardTracks = new Set(ids.filter((id) => this.isTrack(id)));
   }
+  private clipboardTracks = new Set<Id>();
 
   get canPaste(): boolean {
     return this.clipboard.length > 0;
@@ -277,21 +525,35 @@ export class JobSession {
   /** Pastes copies of the copied objects onto the current frame (CVAT's Ctrl+V); returns them. */
   paste(): FrameObject[] {
     let z = this.topZ(this.frame);
-    const added: Record<Id, FrameObject> = {};
+    const added: Record<Id, JobRecord> = {};
+    const pasted: FrameObject[] = [];
     for (const source of this.clipboard) {
+      if (source.kind === 'shape' && this.clipboardTracks.has(source.id)) {
+        // A copied track pastes as a new track starting here.
+        const { kind: _kind, ...shape } = source;
+        const track = trackFromShape(
+          { ...(shape as Shape), frame: this.frame, z_order: ++z },
+          this.labels.find((l) => l.id === source.label_id),
+          this.job.id,
+        );
+        added[track.id] = { kind: 'track', ...track };
+        pasted.push(trackShapeAt(track, this.frame)!);
+        continue;
+      }
       const copy: FrameObject =
         source.kind === 'shape'
           ? { ...source, id: newId(), frame: this.frame, updated_date: now(), z_order: ++z }
           : { ...source, id: newId(), frame: this.frame, updated_date: now() };
       added[copy.id] = copy;
+      pasted.push(copy);
     }
     this.commit('Paste objects', { added, updated: {}, removed: {} });
-    return Object.values(added);
+    return pasted;
   }
 
   /** CVAT's z-order actions: to the front/back of the frame, or one step forward/backward. */
   reorder(id: Id, where: 'front' | 'back' | 'forward' | 'backward'): void {
-    const object = this.objects[id];
+    const object = this.get(id);
     if (!object || object.kind !== 'shape') return;
     const others = this.objectsOn(object.frame).filter(
       (o): o is Extract<FrameObject, { kind: 'shape' }> => o.kind === 'shape' && o.id !== id,
@@ -323,6 +585,16 @@ export class JobSession {
   }
 
   update(id: Id, patch: (o: FrameObject) => FrameObject, label: string): void {
+    const track = this.trackRecords[id];
+    if (track) {
+      const shape = trackShapeAt(track, this.frame);
+      if (!shape) return;
+      const after = patch(shape);
+      if (after.kind !== 'shape') return;
+      const next = applyTrackEdit(track, this.frame, shape, after, this.labels);
+      this.replaceTracks(label, [{ before: track, after: next }]);
+      return;
+    }
     const before = this.objects[id];
     if (!before) return;
     const after = { ...patch(before), updated_date: now() };
@@ -330,7 +602,9 @@ export class JobSession {
   }
 
   remove(id: Id): void {
-    const before = this.objects[id];
+    const track = this.trackRecords[id];
+    const before: JobRecord | undefined =
+      this.objects[id] ?? (track ? { kind: 'track', ...track } : undefined);
     if (!before) return;
     const removed: Record<string, JobRecord> = { [id]: before };
     const view = this.views[`view:${id}`];
@@ -371,7 +645,7 @@ export class JobSession {
   setView(ids: readonly Id[], flag: ViewFlag, on: boolean, label?: string): void {
     const diff: Diff<JobRecord> = { added: {}, updated: {}, removed: {} };
     for (const object of ids) {
-      if (!this.records[object]) continue;
+      if (!this.records[object] && !this.trackRecords[object]) continue;
       const id = `view:${object}` as const;
       const before = this.views[id];
       if ((before?.[flag] ?? false) === on) continue;
@@ -414,7 +688,21 @@ export class JobSession {
   }
 
   private apply(diff: Diff<JobRecord>): void {
-    const { objects, views } = splitDiff(diff);
+    const { objects, views, tracks } = splitDiff(diff);
+    for (const id of Object.keys(tracks.removed)) {
+      delete this.trackRecords[id];
+      this.trackIndex.delete(id);
+    }
+    for (const [id, [, after]] of Object.entries(tracks.updated)) {
+      const track = trackOf(after);
+      this.trackRecords[id] = track;
+      this.trackIndex.set(track);
+    }
+    for (const [id, record] of Object.entries(tracks.added)) {
+      const track = trackOf(record);
+      this.trackRecords[id] = track;
+      this.trackIndex.set(track);
+    }
     for (const [id, object] of Object.entries(objects.removed)) {
       this.unindex(object);
       delete this.records[id];
@@ -445,8 +733,15 @@ export class JobSession {
       0;
     this.saveState = 'saving';
     // Writes are chained so they land in the order the edits were made.
+    const putTracks = [
+      ...Object.values(tracks.added),
+      ...Object.values(tracks.updated).map(([, a]) => a),
+    ].map(trackOf);
+    const removedTracks = Object.keys(tracks.removed);
     this.writes = this.writes
       .then(() => (hasObjects ? this.repo.annotations.applyDiff(this.job.id, objects) : undefined))
+      .then(() => (putTracks.length > 0 ? this.repo.annotations.putTracks(putTracks) : undefined))
+      .then(() => (removedTracks.length > 0 ? this.repo.annotations.removeTracks(removedTracks) : undefined))
       .then(() => this.repo.history.save(this.job.id, saved))
       .then(() => {
         this.saveState = 'saved';
