@@ -14,6 +14,7 @@ import {
   unionMask,
   type MaskKernels,
 } from '../src/lib/core/mask';
+import { sliceMask, slicePolygon } from '../src/lib/core/mask/slice';
 
 let kernelsPromise: Promise<MaskKernels> | null = null;
 
@@ -57,6 +58,21 @@ const api = {
   },
   async maskIoU(a: number[], b: number[]) {
     return maskIoU(a, b, await kernels());
+  },
+  /** Joins masks into one (CVAT's J): the union of all of them, or null when all are empty. */
+  async joinMasks(masks: number[][]) {
+    const k = await kernels();
+    let out: number[] | null = masks[0] ?? null;
+    for (const m of masks.slice(1)) out = out ? unionMask(out, m, k) : m;
+    return out;
+  },
+  /** Cuts a mask along a polyline (CVAT's Alt+J); the pieces as mask points. */
+  async sliceMask(points: number[], line: number[]) {
+    return sliceMask(points, line, await kernels());
+  },
+  /** Cuts a polygon along a polyline; the pieces as polygons. */
+  async slicePolygon(polygon: number[], line: number[], width: number, height: number, accuracy: number) {
+    return slicePolygon(polygon, line, width, height, accuracy, await kernels());
   },
   /** "Remove underlying pixels": the changed lower masks (points null: emptied, remove it). */
   async removeUnderlyingPixels<K>(drawn: number[], lower: Array<{ key: K; points: number[] }>) {

@@ -514,9 +514,10 @@ export class JobSession {
   /** Remembers objects for pasting (CVAT's Ctrl+C). */
   copy(ids: readonly Id[]): void {
     this.clipboard = ids.map((id) => this.get(id)).filter((o): o is FrameObject => o !== undefined);
-    this.clipboardTracks = new Set(ids.filter((id) => this.isTrack(id)));
+    this.clipboardTracks = ids.filter((id) => this.isTrack(id));
   }
-  private clipboardTracks = new Set<Id>();
+  /** Which copied objects were tracks (they paste as new tracks). */
+  private clipboardTracks: Id[] = [];
 
   get canPaste(): boolean {
     return this.clipboard.length > 0;
@@ -528,7 +529,7 @@ export class JobSession {
     const added: Record<Id, JobRecord> = {};
     const pasted: FrameObject[] = [];
     for (const source of this.clipboard) {
-      if (source.kind === 'shape' && this.clipboardTracks.has(source.id)) {
+      if (source.kind === 'shape' && this.clipboardTracks.includes(source.id)) {
         // A copied track pastes as a new track starting here.
         const { kind: _kind, ...shape } = source;
         const track = trackFromShape(

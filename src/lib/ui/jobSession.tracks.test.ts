@@ -153,7 +153,12 @@ describe('JobSession tracks', () => {
     expect(points(s.get(merged))).toEqual([140, 0, 150, 10]);
     s.undo();
     expect(s.tracks).toHaveLength(2);
-    expect(s.objectsOn(15).map((o) => o.id).sort()).toEqual([second, shape.id].sort());
+    expect(
+      s
+        .objectsOn(15)
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([second, shape.id].sort());
     expect(() => s.merge([shape.id])).toThrow(/at least two/);
   });
 

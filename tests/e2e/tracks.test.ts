@@ -1,0 +1,206 @@
+/**
+ * Track mode in the real job view on a video task: draw a track, move it on a later frame
+ * (a keyframe), see the interpolated frames, play through, split, merge, propagate, keyframe and
+ * outside switches, bookmarks, and reload.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
+import { launchBrowser, newContext } from '../helpers/browser';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let logs: string[];
+let box: { x: number; y: number; width: number; height: number };
+
+const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
+
+async function drag(from: [number, number], to: [number, number]) {
+  const a = at(...from);
+  const b = at(...to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+async function goToFrame(frame: number) {
+  await page.getByTestId('frame-number').fill(String(frame));
+  await page.getByTestId('frame-number').press('Enter');
+  // Shortcuts don't fire while the frame field has the focus.
+  await page.getByTestId('frame-number').blur();
+  await page.locator(`[data-shown-frame="${frame}"]`).waitFor();
+}
+
+async function rows(): Promise<string[]> {
+  return page.getByTestId('object-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+}
+
+async function selectRow(id: string) {
+  await page.locator(`[data-testid="object-row"][data-id="${id}"]`).dispatchEvent('pointerdown');
+}
+
+async function geometry(): Promise<number[]> {
+  const text = (await page.getByTestId('selected-points').textContent()) ?? '';
+  return text.match(/-?\d+(\.\d+)?/g)?.map(Number) ?? [];
+}
+
+async function saved() {
+  await expect.poll(() => page.getByTestId('save-state').textContent()).toContain('Saved');
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+  ({ page, logs } = await newContext(browser));
+  await page.goto(`${server.url}/projects/new`);
+  await page.getByTestId('project-name').fill('Tracks');
+  await page.getByRole('tab', { name: 'Raw' }).click();
+  await page.getByTestId('labels-raw').fill(JSON.stringify([{ name: 'car', type: 'any' }]));
+  await page.getByTestId('labels-raw-apply').click();
+  await page.getByTestId('create-project').click();
+  await page.getByTestId('project-title').waitFor();
+  const video = join(ASSETS, 'media/video/datumaro/test.mp4');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: basename(video), mimeType: 'video/mp4', buffer: readFileSync(video) }]);
+  await page.getByTestId('task-name').fill('Clip');
+  await page.getByTestId('create-task').click();
+  await page.getByTestId('job-link').first().click();
+  await page.locator('[data-shown-frame="0"]').waitFor();
+  const b = await page.getByTestId('canvas').boundingBox();
+  if (!b) throw new Error('no canvas');
+  box = b;
+});
+
+afterEach((test) => {
+  if (test.task.result?.state === 'fail') console.log(logs.join('\n'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('track mode', () => {
+  let first = '';
+
+  it('draws a track on a video task, which is in track mode by default', async () => {
+    expect(await page.getByTestId('draw-mode-track').getAttribute('aria-checked')).toBe('true');
+    await page.getByTestId('tool-rectangle').click();
+    await drag([0.2, 0.2], [0.4, 0.4]);
+    await expect.poll(rows).toHaveLength(1);
+    first = (await rows())[0]!;
+    await selectRow(first);
+    await page.getByTestId('track-controls').waitFor();
+    expect(await page.getByTestId('track-keyframe').getAttribute('aria-pressed')).toBe('true');
+    // The track is on every later frame.
+    await goToFrame(8);
+    expect(await rows()).toEqual([first]);
+  });
+
+  it('moves the track on a later frame, which makes a keyframe, and interpolates between', async () => {
+    await selectRow(first);
+    const before = await geometry();
+    await drag([0.3, 0.3], [0.5, 0.3]);
+    await saved();
+    await selectRow(first);
+    const after = await geometry();
+    expect(after[0]! - before[0]!).toBeGreaterThan(20);
+    expect(await page.getByTestId('track-keyframe').getAttribute('aria-pressed')).toBe('true');
+    await goToFrame(4);
+    await selectRow(first);
+    const mid = await geometry();
+    expect(mid[0]).toBeCloseTo((before[0]! + after[0]!) / 2, 0);
+    expect(await page.getByTestId('track-keyframe').getAttribute('aria-pressed')).toBe('false');
+    // Next keyframe (R) and previous keyframe (E).
+    await page.keyboard.press('r');
+    await page.locator('[data-shown-frame="8"]').waitFor();
+    await page.keyboard.press('e');
+    await page.locator('[data-shown-frame="0"]').waitFor();
+  });
+
+  it('plays through the track', async () => {
+    await page.keyboard.press(' ');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-shown-frame]')?.getAttribute('data-shown-frame')) >= 12,
+    );
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+    expect(await rows()).toEqual([first]);
+  });
+
+  it('splits the track in two and merges them back', async () => {
+    await goToFrame(12);
+    await selectRow(first);
+    await page.getByTestId('track-split').click();
+    const ids12 = await rows();
+    expect(ids12).toHaveLength(1);
+    const second = ids12[0]!;
+    expect(second).not.toBe(first);
+    await goToFrame(11);
+    expect(await rows()).toEqual([first]);
+    // Merge: M, click each track (on different frames), M.
+    await page.keyboard.press('m');
+    await page.getByTestId('edit-mode').waitFor();
+    await page.mouse.click(at(0.5, 0.3).x, at(0.5, 0.3).y);
+    await goToFrame(12);
+    await page.mouse.click(at(0.5, 0.3).x, at(0.5, 0.3).y);
+    await expect.poll(() => page.getByTestId('edit-mode').textContent()).toContain('2 selected');
+    await page.keyboard.press('m');
+    await saved();
+    const merged = (await rows())[0]!;
+    expect([first, second]).not.toContain(merged);
+    await goToFrame(11);
+    expect(await rows()).toEqual([merged]);
+    first = merged;
+  });
+
+  it('switches outside (O) and keyframes (K), and keeps them after a reload', async () => {
+    await goToFrame(20);
+    await selectRow(first);
+    await page.keyboard.press('o');
+    await expect.poll(rows).toHaveLength(0);
+    await goToFrame(25);
+    expect(await rows()).toHaveLength(0);
+    await goToFrame(16);
+    await selectRow(first);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('track-keyframe').getAttribute('aria-pressed')).toBe('true');
+    await saved();
+    await page.reload();
+    await page.locator('[data-shown-frame]').first().waitFor();
+    await goToFrame(16);
+    expect(await rows()).toEqual([first]);
+    await selectRow(first);
+    expect(await page.getByTestId('track-keyframe').getAttribute('aria-pressed')).toBe('true');
+    await goToFrame(22);
+    expect(await rows()).toHaveLength(0);
+  });
+
+  it('propagates a shape to the next frames and bookmarks a frame', async () => {
+    await goToFrame(22);
+    await page.getByTestId('draw-mode-shape').click();
+    await page.getByTestId('tool-rectangle').click();
+    await drag([0.6, 0.6], [0.8, 0.8]);
+    await expect.poll(rows).toHaveLength(1);
+    await selectRow((await rows())[0]!);
+    await page.keyboard.press('Control+b');
+    await page.getByTestId('propagate-count').fill('3');
+    await page.getByTestId('propagate-apply').click();
+    for (const f of [23, 24, 25]) {
+      await goToFrame(f);
+      expect(await rows()).toHaveLength(1);
+    }
+    await goToFrame(26);
+    expect(await rows()).toHaveLength(0);
+    await page.getByTestId('bookmark').click();
+    await goToFrame(3);
+    await page.getByTestId('bookmarks').selectOption('26');
+    await page.locator('[data-shown-frame="26"]').waitFor();
+  });
+});
