@@ -264,6 +264,7 @@ export class TrackIndex {
   private nextOrder = 0;
   private readonly hits: Entry[] = [];
   private byOrder: Entry[] = [];
+  private flags = new Uint8Array(0);
 
   constructor(
     tracks: Iterable<Track> = [],
@@ -326,12 +327,25 @@ export class TrackIndex {
         node = null;
       }
     }
-    // Insertion order: sort the ordinals natively, then map back.
-    const orders = new Float64Array(hits.length);
-    for (let i = 0; i < hits.length; i++) orders[i] = hits[i]!.order;
-    orders.sort();
+    // Insertion order without a sort: flag the hits by ordinal, then read the flags in order.
+    const n = this.byOrder.length;
+    if (this.flags.length < n) this.flags = new Uint8Array(Math.max(n, this.flags.length * 2));
+    const flags = this.flags;
+    let lo = n;
+    let hi = -1;
+    for (let i = 0; i < hits.length; i++) {
+      const order = hits[i]!.order;
+      flags[order] = 1;
+      if (order < lo) lo = order;
+      if (order > hi) hi = order;
+    }
     const out = new Array<Entry>(hits.length);
-    for (let i = 0; i < orders.length; i++) out[i] = this.byOrder[orders[i]!]!;
+    let k = 0;
+    for (let order = lo; order <= hi; order++) {
+      if (flags[order] === 0) continue;
+      flags[order] = 0;
+      out[k++] = this.byOrder[order]!;
+    }
     hits.length = 0;
     return out;
   }
