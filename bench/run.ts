@@ -27,6 +27,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   sidebar: () => import('./sidebar.bench'),
   mask: () => import('./mask.bench'),
   interpolation: () => import('./interpolation.bench'),
+  playback: () => import('./playback.bench'),
 };
 
 async function main() {

@@ -3,7 +3,8 @@
  * 20 vertices on a 4K frame, through the repository, and returns the job id.
  */
 import { createRepository, openWorkspace, putBlob } from '$lib/store';
-import type { FrameObject, LabelSpec } from '$lib/core/types';
+import type { FrameObject, LabelSpec, Track, TrackedShape } from '$lib/core/types';
+import { newId } from '$lib/core/ids';
 import { createShape } from '$lib/core/shapes';
 
 async function frameImage(width: number, height: number): Promise<Blob> {
@@ -110,3 +111,77 @@ async function timeStoreEdits(jobId: string, edits = 20): Promise<number[]> {
 }
 
 (window as unknown as { timeStoreEdits: typeof timeStoreEdits }).timeStoreEdits = timeStoreEdits;
+
+/**
+ * Seeds a job of `frames` frames holding `n` rectangle tracks that cover every frame, with a
+ * keyframe every `every` frames, for the playback benchmark.
+ */
+async function seedTracks(n: number, frames: number, every = 10): Promise<{ jobId: string }> {
+  const ws = await openWorkspace('personal', { storage: 'dexie' });
+  const repo = createRepository(ws);
+  const label: LabelSpec = {
+    id: 'label-car',
+    name: 'car',
+    color: '#ff6600',
+    type: 'any',
+    attributes: [],
+    sublabels: [],
+    svg: '',
+  };
+  const project = await repo.projects.create({ name: `tracks ${n}`, labels: [label] });
+  const width = 1920;
+  const height = 1080;
+  const sha = await putBlob(await frameImage(width, height));
+  const { jobs } = await repo.tasks.create({
+    project_id: project.id,
+    name: `${n} tracks`,
+    frames: Array.from({ length: frames }, (_, i) => ({
+      name: `frame_${i}.jpg`,
+      width,
+      height,
+      blob: sha,
+      mime: 'image/jpeg',
+      related_files: 0,
+    })),
+    segment_size: 0,
+  });
+  const job = jobs[0]!;
+  const tracks: Track[] = [];
+  for (let t = 0; t < n; t++) {
+    let x = (t * 97) % (width - 60);
+    let y = (t * 61) % (height - 40);
+    const shapes: TrackedShape[] = [];
+    for (let f = 0; f < frames; f += every) {
+      shapes.push({
+        type: 'rectangle',
+        frame: f,
+        occluded: false,
+        outside: false,
+        z_order: t,
+        rotation: 0,
+        points: [x, y, x + 50, y + 30],
+        attributes: [],
+      });
+      x = Math.min(width - 60, Math.max(0, x + ((t + f) % 21) - 10));
+      y = Math.min(height - 40, Math.max(0, y + ((t * 3 + f) % 13) - 6));
+    }
+    tracks.push({
+      id: newId(),
+      updated_date: new Date().toISOString(),
+      author: '',
+      job_id: job.id,
+      frame: 0,
+      label_id: label.id,
+      group: 0,
+      source: 'manual',
+      attributes: [],
+      shapes,
+      elements: [],
+    });
+  }
+  await repo.annotations.putTracks(tracks);
+  await ws.close();
+  return { jobId: job.id };
+}
+
+(window as unknown as { seedTracks: typeof seedTracks }).seedTracks = seedTracks;
