@@ -10,7 +10,7 @@
 import type { FilterContext, FilterPredicate } from '$lib/core/filter';
 import { maskToRectangle } from '$lib/core/mask';
 import type { DrawnGeometry } from '$lib/core/shapes';
-import type { FrameObject, Id, LabelSpec, Shape, ShapeType } from '$lib/core/types';
+import type { FrameObject, Id, LabelSpec, ShapeType } from '$lib/core/types';
 
 export const ACTIONS = [
   'masks-to-polygons',
