@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, emptyGroup, fieldInfo, toJsonLogic, type FilterGroup } from '$lib/core/filter';
+import {
+  compileFilter,
+  emptyGroup,
+  fieldInfo,
+  toJsonLogic,
+  type FilterGroup,
+  type FilterLogic,
+} from '$lib/core/filter';
 import { LABELS, rect } from '$lib/core/filter/testFixtures';
 import type { FrameObject } from '$lib/core/types';
 import {
@@ -92,8 +99,8 @@ describe('text form', () => {
 describe('recent filters in storage', () => {
   it('keeps the latest first without duplicates, and drops what is not a filter', () => {
     const storage = new MemoryStorage();
-    const a = { '==': [{ var: 'label' }, 'car'] } as const;
-    const b = { '>': [{ var: 'width' }, 5] } as const;
+    const a: FilterLogic = { '==': [{ var: 'label' }, 'car'] };
+    const b: FilterLogic = { '>': [{ var: 'width' }, 5] };
     rememberFilter(storage, a);
     rememberFilter(storage, b);
     expect(rememberFilter(storage, a)).toEqual([a, b]);

@@ -15,6 +15,7 @@ import {
   valueOf,
   withValue,
   zoomBox,
+  type AamState,
 } from './attributeMode';
 
 const spec = (input_type: AttributeSpec['input_type'], values: string[]): AttributeSpec => ({
@@ -48,7 +49,7 @@ describe('walking objects and attributes', () => {
   it('moves through the attributes of the active object, wrapping', () => {
     const count = attributesOf(a, LABELS).length;
     expect(count).toBe(5);
-    let state = { objectId: 'a', attributeIndex: 0 };
+    let state: AamState = { objectId: 'a', attributeIndex: 0 };
     state = stepAttribute(state, count, -1);
     expect(state.attributeIndex).toBe(4);
     expect(stepAttribute(state, count, 1).attributeIndex).toBe(0);
