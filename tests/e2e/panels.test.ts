@@ -224,11 +224,38 @@ describe('panels in the job view', () => {
       'label == "car" and attr.car.color == "blue"',
       'label == "car"',
     ]);
-    await recent.filter({ hasText: /^label == "car"$/ }).click();
+    const recentCar = async () => {
+      if (!(await recent.first().isVisible())) await page.getByTestId('filter-open').click();
+      await recent.filter({ hasText: /^label == "car"$/ }).click();
+      await expect.poll(() => rows().count()).toBe(1);
+      expect(await rowTypes()).toEqual(['rectangle']);
+    };
+    await recentCar();
+
+    // A negated Or group: not (person or colour blue) leaves frame 0's red car.
+    await page.getByTestId('filter-open').click();
+    await page.getByTestId('filter-clear').click();
+    await page.getByTestId('filter-open').click();
+    await page.getByTestId('filter-add-group').click();
+    const group = page.getByTestId('filter-group').nth(1);
+    await group.getByTestId('filter-not').check();
+    await group.getByTestId('filter-conjunction').selectOption('or');
+    await group.getByTestId('filter-add-rule').click();
+    await group.getByTestId('filter-rule').last().getByTestId('filter-value').selectOption('person');
+    await group.getByTestId('filter-add-rule').click();
+    await group.getByTestId('filter-rule').last().getByTestId('filter-field').selectOption('attr.car.color');
+    await group.getByTestId('filter-rule').last().getByTestId('filter-value').selectOption('blue');
+    await page.getByTestId('filter-apply').click();
+    expect(await page.getByTestId('filter-summary').textContent()).toBe(
+      'not (label == "person" or attr.car.color == "blue")',
+    );
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rowTypes()).toEqual(['rectangle']);
+    await page.getByTestId('filter-next').click();
+    expect(await page.getByTestId('filter-notice').textContent()).toMatch(/No next frame/);
 
     // The ArrowRight shortcut searches with the filter too.
+    await recentCar();
     await blur();
     await page.keyboard.press('ArrowRight');
     await page.locator('[data-shown-frame="2"]').waitFor();
@@ -442,6 +469,12 @@ describe('panels in the job view', () => {
     await expect.poll(() => page.getByTestId('review-panel').getAttribute('data-stage')).toBe('acceptance');
     expect(await page.getByTestId('job-stage').inputValue()).toBe('acceptance');
     expect(await page.getByTestId('job-state').inputValue()).toBe('completed');
+
+    // A reviewer can also send the job back: rejected, to annotation.
+    await page.getByTestId('job-stage').selectOption('validation');
+    await page.getByTestId('review-reject').click();
+    await expect.poll(() => page.getByTestId('review-panel').getAttribute('data-stage')).toBe('annotation');
+    expect(await page.getByTestId('job-state').inputValue()).toBe('rejected');
 
     // Issues are kept.
     await page.reload();
