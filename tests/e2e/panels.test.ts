@@ -433,6 +433,16 @@ describe('panels in the job view', () => {
     await page.getByRole('button', { name: 'Incorrect attribute' }).click();
     await expect.poll(() => page.getByTestId('issue-row').count()).toBe(2);
     expect(await page.getByTestId('issue-count').textContent()).toContain('2 open / 2');
+    const pointId = await page.getByTestId('issue-thread').getAttribute('data-id');
+
+    // Clicking an issue drawn on the canvas opens its thread instead of a new issue.
+    await goToFrame(0);
+    await click(0.65, 0.225);
+    await expect
+      .poll(() => page.getByTestId('issue-thread').getAttribute('data-id'))
+      .toBe(await page.getByTestId('issue-row').first().getAttribute('data-id'));
+    expect(await page.getByTestId('issue-thread').getAttribute('data-id')).not.toBe(pointId);
+    expect(await page.getByTestId('issue-draft').count()).toBe(0);
 
     // Jump from the list to the first issue, resolve and reopen it.
     await page.getByTestId('issue-row').first().click();

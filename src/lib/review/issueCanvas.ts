@@ -90,12 +90,38 @@ export function drawIssueMarks(ctx: CanvasRenderingContext2D, marks: readonly Is
 }
 
 /**
+ * The issue under a screen point: the topmost (last drawn) mark that contains it, points
+ * within their circle. Null when there is none.
+ */
+export function markAt(marks: readonly IssueMark[], screen: Point): string | null {
+  for (let i = marks.length - 1; i >= 0; i--) {
+    const m = marks[i]!;
+    if (m.point) {
+      const dx = screen.x - (m.x + m.width / 2);
+      const dy = screen.y - (m.y + m.height / 2);
+      if (dx * dx + dy * dy <= (m.width / 2) ** 2) return m.id;
+    } else if (
+      screen.x >= m.x &&
+      screen.x <= m.x + m.width &&
+      screen.y >= m.y &&
+      screen.y <= m.y + m.height
+    ) {
+      return m.id;
+    }
+  }
+  return null;
+}
+
+/**
  * The issue tool: press, drag and release draws a rectangle; a click (a drag under
- * `POINT_ISSUE_SIZE` image pixels) marks a point. `onregion` gets the finished region.
+ * `POINT_ISSUE_SIZE` image pixels) marks a point, unless it lands on an issue already drawn
+ * (`hit` says which), which is then picked instead. `onregion` gets the finished region.
  */
 export function createIssueTool(options: {
   onregion: (region: IssueRegion) => void;
   requestRedraw: () => void;
+  hit?: (screen: Point, view: ToolView) => string | null;
+  onpick?: (id: string) => void;
 }): ExternalTool {
   let start: Point | null = null;
   let current: Point | null = null;
@@ -117,7 +143,9 @@ export function createIssueTool(options: {
       start = null;
       current = null;
       options.requestRedraw();
-      options.onregion(region);
+      const picked = region.kind === 'point' ? (options.hit?.(view.worldToScreen(p), view) ?? null) : null;
+      if (picked !== null) options.onpick?.(picked);
+      else options.onregion(region);
     },
     drawOverlay(ctx, view) {
       if (!start || !current) return;

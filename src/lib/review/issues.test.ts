@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIssueTool, issueMarks, ISSUE_COLORS, POINT_RADIUS } from './issueCanvas';
+import { createIssueTool, issueMarks, ISSUE_COLORS, markAt, POINT_RADIUS } from './issueCanvas';
 import {
   canAccept,
   commentSummary,
@@ -192,5 +192,53 @@ describe('issues on the canvas', () => {
       { kind: 'point', x: 5, y: 5 },
     ]);
     expect(redraws).toBeGreaterThan(0);
+  });
+
+  it('finds the issue under a screen point, topmost first', () => {
+    const marks = issueMarks(
+      [
+        { id: 'big', position: [0, 0, 50, 50], resolved: false },
+        { id: 'small', position: [10, 10, 20, 20], resolved: false },
+        { id: 'dot', position: [40, 40], resolved: true },
+      ],
+      { worldToScreen: (p) => p },
+      null,
+    );
+    expect(markAt(marks, { x: 15, y: 15 })).toBe('small');
+    expect(markAt(marks, { x: 30, y: 5 })).toBe('big');
+    expect(markAt(marks, { x: 42, y: 41 })).toBe('dot');
+    expect(markAt(marks, { x: 70, y: 70 })).toBeNull();
+  });
+
+  it('the issue tool picks an issue clicked on instead of opening one', () => {
+    const regions: IssueRegion[] = [];
+    const picked: string[] = [];
+    const tool = createIssueTool({
+      onregion: (r) => regions.push(r),
+      onpick: (id) => picked.push(id),
+      hit: (p) => (p.x < 10 ? 'existing' : null),
+      requestRedraw: () => {},
+    });
+    const identity = (p: { x: number; y: number }) => p;
+    const toolView = {
+      viewport: { scale: 1, tx: 0, ty: 0 },
+      imageWidth: 100,
+      imageHeight: 100,
+      worldToScreen: identity,
+      screenToWorld: identity,
+    };
+    const e = {} as PointerEvent;
+    tool.pointerDown({ x: 5, y: 5 }, e, toolView);
+    tool.pointerUp({ x: 5, y: 5 }, e, toolView);
+    tool.pointerDown({ x: 50, y: 50 }, e, toolView);
+    tool.pointerUp({ x: 50, y: 50 }, e, toolView);
+    // A drag over an issue still draws a new one.
+    tool.pointerDown({ x: 2, y: 2 }, e, toolView);
+    tool.pointerUp({ x: 30, y: 30 }, e, toolView);
+    expect(picked).toEqual(['existing']);
+    expect(regions).toEqual([
+      { kind: 'point', x: 50, y: 50 },
+      { kind: 'rect', xtl: 2, ytl: 2, xbr: 30, ybr: 30 },
+    ]);
   });
 });
