@@ -6,6 +6,8 @@ import {
   decisionPatch,
   issuesOnFrame,
   positionToRegion,
+  QUICK_ISSUES,
+  quickIssues,
   regionFromDrag,
   regionToPosition,
   reviewPermissions,
@@ -136,6 +138,27 @@ describe('issues list', () => {
     };
     expect(commentSummary(long)).toEqual({ first: 'one', last: 'three' });
     expect(commentSummary({ comments: long.comments.slice(0, 1) })).toEqual({ first: 'one', last: null });
+  });
+});
+
+describe('quick issues', () => {
+  it('offers the fixed ones, then this reviewer’s earlier messages, newest first', () => {
+    const mine = (message: string, created: string) => ({
+      owner: 'ann',
+      created_date: created,
+      comments: [{ id: message, author: 'ann', message, created_date: created }],
+    });
+    const list = quickIssues(
+      [
+        mine('Box cuts the wheel', '2024-01-01T00:00:00Z'),
+        { ...mine('Not mine', '2024-01-03T00:00:00Z'), owner: 'bob' },
+        mine('Occluded flag missing', '2024-01-02T00:00:00Z'),
+        mine('Incorrect position', '2024-01-04T00:00:00Z'),
+      ],
+      'ann',
+    );
+    expect(list).toEqual([...QUICK_ISSUES, 'Occluded flag missing', 'Box cuts the wheel']);
+    expect(quickIssues([], 'ann', 2)).toEqual(QUICK_ISSUES.slice(0, 2));
   });
 });
 

@@ -168,3 +168,23 @@ export function commentSummary(issue: Pick<ReviewDoc, 'comments'>): { first: str
   const last = issue.comments.length > 1 ? (issue.comments.at(-1)?.message ?? null) : null;
   return { first, last };
 }
+
+/** CVAT's quick issues, offered for a new region beside the reviewer's own earlier messages. */
+export const QUICK_ISSUES = ['Incorrect position', 'Incorrect attribute', 'Missing object', 'Wrong label'];
+
+/**
+ * The quick-issue choices: the fixed ones, then the first messages of issues this reviewer
+ * opened before (newest first, no repeats), `max` in all.
+ */
+export function quickIssues(
+  issues: readonly Pick<ReviewDoc, 'owner' | 'created_date' | 'comments'>[],
+  owner: string,
+  max = 8,
+): string[] {
+  const own = [...issues]
+    .filter((issue) => issue.owner === owner)
+    .sort((a, b) => b.created_date.localeCompare(a.created_date))
+    .map((issue) => issue.comments[0]?.message ?? '')
+    .filter((text) => text !== '');
+  return [...new Set([...QUICK_ISSUES, ...own])].slice(0, max);
+}
