@@ -60,6 +60,7 @@ import {
 import { createDrawTool, type DrawToolSpec, type ToolSpec } from './tools/toolSpec';
 import { edgeMidpoints, vertexAt } from './vertexEdit';
 import {
+  boxViewport,
   DEFAULT_SCALE_LIMITS,
   fitViewport,
   panBy,
@@ -158,6 +159,9 @@ export interface ObjectsView {
   pinned?: ReadonlySet<Id>;
 }
 
+/** Draws on the overlay; ctx is in CSS pixels (DPR applied), untransformed, as for external tools. */
+export type OverlayDrawer = (ctx: CanvasRenderingContext2D, view: ToolView) => void;
+
 export interface CanvasEngine {
   setImage(source: CanvasImage | null, options?: { fit?: boolean }): void;
   /** Shapes are drawn, tags are shown as chips. */
@@ -176,6 +180,17 @@ export interface CanvasEngine {
   setExternalTool(tool: ExternalTool | null): void;
   /** Asks for the overlay (where external tools draw) to be redrawn on the next frame. */
   requestOverlay(): void;
+  /**
+   * Adds a drawing on the overlay layer above the objects (review issue regions, hints), drawn
+   * on every overlay redraw after the engine's own overlay and before an external tool's.
+   * Call `requestOverlay` when what it draws changes. Returns a function that removes it.
+   */
+  addOverlay(draw: OverlayDrawer): () => void;
+  /**
+   * Centres the view on a box of the image and zooms so that it fills the view with `margin`
+   * image pixels around it (CVAT's zoom to the active object in attribute annotation mode).
+   */
+  zoomToBox(box: Box, margin?: number): void;
   /** Removes a vertex of a polygon, polyline or point set and emits `edited` (the menu's "Delete point"). */
   removeVertex(id: Id, index: number): void;
   getViewport(): Viewport;
@@ -271,6 +286,7 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
   let tool: ToolSpec = { kind: 'select' };
   let drawTool: DrawTool | null = null;
   let external: ExternalTool | null = null;
+  const overlays = new Set<OverlayDrawer>();
   let externalDown = false;
   let selectedId: Id | null = null;
   let hoveredId: Id | null = null;
@@ -530,6 +546,13 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
       tags,
       image: imageSize,
     });
+    for (const draw of overlays) {
+      const ctx = overlayLayer.ctx;
+      ctx.save();
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      draw(ctx, toolView());
+      ctx.restore();
+    }
     if (external) {
       const ctx = overlayLayer.ctx;
       ctx.save();
@@ -1259,6 +1282,18 @@ export function createCanvasEngine(container: HTMLElement, options: CanvasEngine
     },
 
     requestOverlay: markOverlay,
+
+    addOverlay(draw) {
+      overlays.add(draw);
+      markOverlay();
+      return () => {
+        if (overlays.delete(draw)) markOverlay();
+      };
+    },
+
+    zoomToBox(box, margin = 0) {
+      applyViewport(boxViewport(box, view, margin, limits), true);
+    },
 
     removeVertex(id, vertex) {
       const item = index.get(id);

@@ -8,6 +8,7 @@ export {
   type DrawnShape,
   type EditedShape,
   type ObjectsView,
+  type OverlayDrawer,
 } from './engine';
 export { createEmitter, type Emitter, type Listener } from './emitter';
 export type { ExternalTool, ToolView } from './externalTool';
@@ -20,6 +21,7 @@ export { ShapeIndex } from './spatialIndex';
 export type { DrawToolSpec, ToolSpec } from './tools/toolSpec';
 export type { DrawnElement } from './tools/drawTool';
 export {
+  boxViewport,
   DEFAULT_SCALE_LIMITS,
   fitViewport,
   screenToWorld,

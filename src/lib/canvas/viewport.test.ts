@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  boxViewport,
+  DEFAULT_SCALE_LIMITS,
   fitViewport,
   panBy,
   relativeTransform,
@@ -154,6 +156,52 @@ describe('relativeTransform (moving the cached objects layer)', () => {
         expect(before.x * t.k + t.dx).toBeCloseTo(expected.x, 3);
         expect(before.y * t.k + t.dy).toBeCloseTo(expected.y, 3);
       }),
+    );
+  });
+});
+
+describe('boxViewport (zoom to an object)', () => {
+  const view = { width: 800, height: 600 };
+
+  it('centres the box and fits it with the margin around it', () => {
+    const box = { minX: 100, minY: 100, maxX: 300, maxY: 200 };
+    const vp = boxViewport(box, view, 50);
+    // 300 x 200 with the margin: the width limits the scale.
+    expect(vp.scale).toBeCloseTo(800 / 300);
+    const centre = worldToScreen(vp, { x: 200, y: 150 });
+    expect(centre.x).toBeCloseTo(400);
+    expect(centre.y).toBeCloseTo(300);
+    const left = worldToScreen(vp, { x: 50, y: 150 });
+    expect(left.x).toBeCloseTo(0);
+  });
+
+  it('keeps any box fully on screen, margin included, within the scale limits', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1000, max: 1000, noNaN: true }),
+        fc.double({ min: -1000, max: 1000, noNaN: true }),
+        fc.double({ min: 1, max: 2000, noNaN: true }),
+        fc.double({ min: 1, max: 2000, noNaN: true }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        (x, y, w, h, margin) => {
+          const vp = boxViewport({ minX: x, minY: y, maxX: x + w, maxY: y + h }, view, margin);
+          const a = worldToScreen(vp, { x: x - margin, y: y - margin });
+          const b = worldToScreen(vp, { x: x + w + margin, y: y + h + margin });
+          if (vp.scale > DEFAULT_SCALE_LIMITS.minScale) {
+            expect(a.x).toBeGreaterThanOrEqual(-1e-6);
+            expect(a.y).toBeGreaterThanOrEqual(-1e-6);
+            expect(b.x).toBeLessThanOrEqual(800 + 1e-6);
+            expect(b.y).toBeLessThanOrEqual(600 + 1e-6);
+          }
+          expect(vp.scale).toBeLessThanOrEqual(DEFAULT_SCALE_LIMITS.maxScale);
+        },
+      ),
+    );
+  });
+
+  it('zooms to a point at the largest scale allowed', () => {
+    expect(boxViewport({ minX: 5, minY: 5, maxX: 5, maxY: 5 }, view, 0).scale).toBe(
+      DEFAULT_SCALE_LIMITS.maxScale,
     );
   });
 });

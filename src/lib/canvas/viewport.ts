@@ -86,6 +86,26 @@ export function relativeTransform(from: Viewport, to: Viewport): { k: number; dx
   return { k, dx: to.tx - from.tx * k, dy: to.ty - from.ty * k };
 }
 
+/**
+ * The view centred on a box of the image, which fills the view with `margin` image pixels
+ * around it (CVAT's zoom to the active object in attribute annotation mode). The scale is
+ * clamped; a degenerate box (a point) is shown at the largest scale the margin allows.
+ */
+export function boxViewport(
+  box: Box,
+  view: Size,
+  margin = 0,
+  limits: ScaleLimits = DEFAULT_SCALE_LIMITS,
+): Viewport {
+  const width = Math.max(box.maxX - box.minX + 2 * margin, 1e-6);
+  const height = Math.max(box.maxY - box.minY + 2 * margin, 1e-6);
+  if (view.width <= 0 || view.height <= 0) return { ...IDENTITY_VIEWPORT };
+  const scale = clampScale(Math.min(view.width / width, view.height / height), limits);
+  const cx = (box.minX + box.maxX) / 2;
+  const cy = (box.minY + box.maxY) / 2;
+  return { scale, tx: view.width / 2 - cx * scale, ty: view.height / 2 - cy * scale };
+}
+
 export function sameViewport(a: Viewport, b: Viewport): boolean {
   return a.scale === b.scale && a.tx === b.tx && a.ty === b.ty;
 }

@@ -19,6 +19,8 @@ export interface ReviewStore {
   listByJob(jobId: Id): Promise<ReviewDoc[]>;
   addComment(id: Id, author: string, message: string): Promise<ReviewDoc>;
   setResolved(id: Id, resolved: boolean): Promise<ReviewDoc>;
+  /** Removes an issue with its comments (CVAT's Remove on an issue). */
+  remove(id: Id): Promise<void>;
 }
 
 export function createReviewStore(db: WorkspaceDatabase): ReviewStore {
@@ -66,6 +68,11 @@ export function createReviewStore(db: WorkspaceDatabase): ReviewStore {
     },
     setResolved(id, resolved) {
       return modify(id, (review) => ({ ...review, resolved }));
+    },
+    async remove(id) {
+      const doc = await db.review.findOne(id).exec();
+      if (!doc) throw new NotFoundError('Review', id);
+      await doc.remove();
     },
   };
 }

@@ -149,6 +149,21 @@ const DEFINITIONS = {
   'previous-object': { keys: ['Shift+Tab'], scope: 'attribute', description: 'Previous object' },
   'next-attribute': { keys: ['ArrowDown'], scope: 'attribute', description: 'Next attribute' },
   'previous-attribute': { keys: ['ArrowUp'], scope: 'attribute', description: 'Previous attribute' },
+  'set-attribute-value': {
+    keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'],
+    scope: 'attribute',
+    description: 'Give the active attribute the value with this number',
+  },
+  'next-annotated-frame': {
+    keys: ['ArrowRight'],
+    scope: 'attribute',
+    description: 'Next frame with objects',
+  },
+  'previous-annotated-frame': {
+    keys: ['ArrowLeft'],
+    scope: 'attribute',
+    description: 'Previous frame with objects',
+  },
 
   'camera-tilt-up': { keys: ['Shift+ArrowUp'], scope: '3d', description: 'Camera roll up' },
   'camera-tilt-down': { keys: ['Shift+ArrowDown'], scope: '3d', description: 'Camera roll down' },
