@@ -79,6 +79,13 @@ export class EmbeddingCache {
     }
   }
 
+  /** The persistent copy of an entry, without computing it (and without counting a hit). */
+  async peekStore(key: string): Promise<SamEmbedding | undefined> {
+    const stored = await this.store?.get(key).catch(() => undefined);
+    if (stored) this.remember(key, stored);
+    return stored;
+  }
+
   clearMemory(): void {
     this.memory.clear();
   }
