@@ -88,7 +88,8 @@ function run(
   );
 }
 
-const boxOf = (d: Detection) =>
+type Box = [number, number, number, number];
+const boxOf = (d: Detection): Box =>
   d.type === 'rectangle' ? d.points : d.type === 'skeleton' || d.type === 'mask' ? d.box : [0, 0, 0, 0];
 
 describe('real models in Chromium (onnxruntime-web, wasm)', () => {
@@ -190,11 +191,11 @@ describe('real models in Chromium (onnxruntime-web, wasm)', () => {
   });
 });
 
-function boxOf2(d: Detection): number[] {
+function boxOf2(d: Detection): Box {
   if (d.type !== 'polygon') return boxOf(d);
   const xs = d.points.filter((_, i) => i % 2 === 0);
   const ys = d.points.filter((_, i) => i % 2 === 1);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].map(Math.round);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].map(Math.round) as Box;
 }
 
 describe('plumbing in Chromium', () => {
