@@ -27,6 +27,8 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   sidebar: () => import('./sidebar.bench'),
   mask: () => import('./mask.bench'),
   interpolation: () => import('./interpolation.bench'),
+  sam: () => import('./sam.bench'),
+  ai: () => import('./ai.bench'),
 };
 
 async function main() {

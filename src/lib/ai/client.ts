@@ -65,8 +65,12 @@ export async function backendInfo() {
   return (await worker()).backendInfo();
 }
 
+/** Descriptors often come from reactive state (proxies), which cannot cross to a worker. */
+const plain = (model: ModelDescriptor): ModelDescriptor =>
+  JSON.parse(JSON.stringify(model)) as ModelDescriptor;
+
 export async function prepareModel(model: ModelDescriptor) {
-  return (await worker()).prepare(model);
+  return (await worker()).prepare(plain(model));
 }
 
 /**
@@ -79,7 +83,7 @@ export async function detect(
   options: DetectOptions,
 ): Promise<DetectResult> {
   const copy = await createImageBitmap(frame);
-  return (await worker()).detect(model, Comlink.transfer(copy, [copy]), options);
+  return (await worker()).detect(plain(model), Comlink.transfer(copy, [copy]), { ...options });
 }
 
 export async function releaseModel(modelId: string): Promise<void> {

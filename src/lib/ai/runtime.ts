@@ -45,6 +45,12 @@ export interface RuntimeConfig {
   wasmUrl?: string;
   /** URL of `ort-wasm-simd-threaded.asyncify.wasm` (the WebGPU bundle). */
   webgpuWasmUrl?: string;
+  /**
+   * URL of the matching `.mjs` glue, for pages that bundle onnxruntime-web themselves: wasm
+   * threads start their workers from it (the app's worker bundle needs none).
+   */
+  wasmGlueUrl?: string;
+  webgpuGlueUrl?: string;
   /** Upper bound on wasm threads; the default leaves one core for the page. */
   maxThreads?: number;
 }
@@ -180,7 +186,9 @@ export function loadOrt(choice: Pick<BackendChoice, 'backend' | 'threads'>): Pro
       // The callers already run in a worker: no extra proxy worker.
       ort.env.wasm.proxy = false;
       const wasmUrl = choice.backend === 'webgpu' ? config.webgpuWasmUrl : config.wasmUrl;
-      if (wasmUrl) ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, globalThis.location?.href).href };
+      const glueUrl = choice.backend === 'webgpu' ? config.webgpuGlueUrl : config.wasmGlueUrl;
+      const abs = (u: string) => new URL(u, globalThis.location?.href).href;
+      if (wasmUrl) ort.env.wasm.wasmPaths = { wasm: abs(wasmUrl), ...(glueUrl ? { mjs: abs(glueUrl) } : {}) };
       return ort;
     });
     ortModules.set(choice.backend, loading);
