@@ -9,9 +9,12 @@ import { configureRuntime, createSession, loadModelFile, MODEL_CACHE, resolveBac
 import type { ModelDescriptor } from '$lib/ai/types';
 import type { LabelSpec } from '$lib/core/types';
 
+// The test server sends files as octet-stream, which cannot be imported as a module: the glue
+// (from which wasm threads start their workers) goes through a blob URL with a script type.
+const glue = await (await fetch('/files/ort/ort-wasm-simd-threaded.mjs')).text();
 configureRuntime({
   wasmUrl: '/files/ort/ort-wasm-simd-threaded.wasm',
-  wasmGlueUrl: '/files/ort/ort-wasm-simd-threaded.mjs',
+  wasmGlueUrl: URL.createObjectURL(new Blob([glue], { type: 'text/javascript' })),
 });
 
 async function decode(url: string): Promise<RgbaImage> {
