@@ -28,6 +28,8 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   mask: () => import('./mask.bench'),
   interpolation: () => import('./interpolation.bench'),
   playback: () => import('./playback.bench'),
+  sam: () => import('./sam.bench'),
+  ai: () => import('./ai.bench'),
 };
 
 async function main() {

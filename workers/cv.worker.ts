@@ -2,23 +2,12 @@ import * as Comlink from 'comlink';
 // A URL string only: the 11 MB single-file build (wasm embedded) is fetched on first use.
 import opencvUrl from '@techstark/opencv-js/dist/opencv.js?url';
 import { CV_DEMO_HEIGHT, CV_DEMO_WIDTH, cvDemoImage } from './lib/expected';
+import type { OpenCv } from '../src/lib/ai/cv/opencv';
+import { equalizeRgba } from '../src/lib/ai/cv/equalize';
+import { ScissorsMap, type ScissorsImage } from '../src/lib/ai/cv/scissors';
+import { MilTracker, type Box } from '../src/lib/ai/cv/tracker';
 
-/** The subset of the OpenCV.js API used here; the package's own typings are far larger. */
-interface CvMat {
-  data: Uint8Array;
-  rows: number;
-  cols: number;
-  delete(): void;
-}
-export interface OpenCv {
-  Mat: new (rows?: number, cols?: number, type?: number) => CvMat;
-  CV_8UC1: number;
-  matFromArray(rows: number, cols: number, type: number, array: ArrayLike<number>): CvMat;
-  equalizeHist(src: CvMat, dst: CvMat): void;
-  getBuildInformation(): string;
-  onRuntimeInitialized?: () => void;
-  then?: unknown;
-}
+export type { OpenCv } from '../src/lib/ai/cv/opencv';
 
 export interface EqualizeHistResult {
   /** e.g. "4.12.0" */
@@ -92,7 +81,99 @@ function stats(px: Uint8Array) {
   return { min, max, distinct: seen.size, sum };
 }
 
+interface Pixels {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** RGBA pixels of a bitmap (ImageBitmap is structured-cloneable, so the caller keeps its own). */
+function pixelsOf(image: ImageBitmap | Pixels): Pixels {
+  if (!(typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap)) return image as Pixels;
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2D context in the cv worker');
+  ctx.drawImage(image, 0, 0);
+  return {
+    rgba: ctx.getImageData(0, 0, image.width, image.height).data,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+const trackers = new Map<number, MilTracker>();
+let nextTracker = 1;
+let scissorsImage: ScissorsImage | null = null;
+let scissors: ScissorsMap | null = null;
+
 const api = {
+  /** Loads OpenCV.js (about 11 MB, once); resolves with its version. */
+  async ready(): Promise<string> {
+    const cv = await loadOpenCv();
+    return /OpenCV\s+(\d+\.\d+\.\d+)/.exec(cv.getBuildInformation())?.[1] ?? 'unknown';
+  },
+
+  /** The frame with its histogram equalized (luma only), as an ImageBitmap ready to draw. */
+  async equalize(image: ImageBitmap | Pixels): Promise<ImageBitmap> {
+    const cv = await loadOpenCv();
+    const { rgba, width, height } = pixelsOf(image);
+    const out = equalizeRgba(cv, rgba, width, height);
+    const bitmap = await createImageBitmap(
+      new ImageData(out as Uint8ClampedArray<ArrayBuffer>, width, height),
+    );
+    return Comlink.transfer(bitmap, [bitmap]);
+  },
+
+  /** Starts a TrackerMIL on a box of a frame; returns its id. */
+  async trackerStart(image: ImageBitmap | Pixels, box: Box): Promise<number> {
+    const cv = await loadOpenCv();
+    const { rgba, width, height } = pixelsOf(image);
+    const id = nextTracker++;
+    trackers.set(id, new MilTracker(cv, rgba, width, height, box));
+    return id;
+  },
+
+  /** The tracked box on the next frame (null: lost). */
+  async trackerUpdate(id: number, image: ImageBitmap | Pixels): Promise<Box | null> {
+    const tracker = trackers.get(id);
+    if (!tracker) throw new Error(`no tracker ${id} (it was stopped or the worker restarted)`);
+    const { rgba, width, height } = pixelsOf(image);
+    return tracker.update(rgba, width, height);
+  },
+
+  trackerStop(id: number): void {
+    trackers.get(id)?.delete();
+    trackers.delete(id);
+  },
+
+  /** Gives the scissors the frame to work on (once per frame). */
+  async scissorsImage(image: ImageBitmap | Pixels): Promise<void> {
+    await loadOpenCv();
+    scissors?.delete();
+    scissors = null;
+    const { rgba, width, height } = pixelsOf(image);
+    scissorsImage = { rgba, width, height };
+  },
+
+  /** Roots the scissors search at a placed point, within `threshold` pixels of it. */
+  async scissorsAnchor(x: number, y: number, threshold: number): Promise<void> {
+    const cv = await loadOpenCv();
+    if (!scissorsImage) throw new Error('scissors have no image: call scissorsImage first');
+    scissors?.delete();
+    scissors = new ScissorsMap(cv, scissorsImage, { x, y }, threshold);
+  },
+
+  /** The edge-following path from the anchor to a point (null: outside the threshold square). */
+  scissorsPath(x: number, y: number): number[] | null {
+    return scissors?.pathTo({ x, y }) ?? null;
+  },
+
+  scissorsStop(): void {
+    scissors?.delete();
+    scissors = null;
+    scissorsImage = null;
+  },
+
   async equalizeHistDemo(): Promise<EqualizeHistResult> {
     const t0 = performance.now();
     const cv = await loadOpenCv();

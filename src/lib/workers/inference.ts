@@ -1,7 +1,7 @@
 import type { InferenceWorkerApi } from '../../../workers/inference.worker';
 import { lazyWorker } from './client';
 
-export type { InferenceWorkerApi, TinyModelResult } from '../../../workers/inference.worker';
+export type { DetectResult, InferenceWorkerApi, TinyModelResult } from '../../../workers/inference.worker';
 
 const inference = lazyWorker<InferenceWorkerApi>(
   () =>
