@@ -203,4 +203,24 @@ describe('track mode', () => {
     await page.getByTestId('bookmarks').selectOption('26');
     await page.locator('[data-shown-frame="26"]').waitFor();
   });
+
+  it('tracks a mask: drawn in track mode, held on the next frames, edited into a keyframe', async () => {
+    await goToFrame(27);
+    await page.getByTestId('draw-mode-track').click();
+    await page.getByTestId('tool-mask').click();
+    await page.getByTestId('mask-controls').waitFor();
+    await page.getByTestId('mask-size').fill('20');
+    await page.getByTestId('mask-size').dispatchEvent('change');
+    await drag([0.1, 0.8], [0.3, 0.85]);
+    await page.getByTestId('mask-finish').click();
+    await expect.poll(() => page.getByTestId('mask-controls').count()).toBe(0);
+    await saved();
+    const ids = await rows();
+    const mask = ids.find((id) => id !== first)!;
+    await selectRow(mask);
+    expect(await page.getByTestId('selected-points').getAttribute('data-type')).toBe('mask');
+    await page.getByTestId('track-controls').waitFor();
+    await goToFrame(29);
+    expect(await rows()).toContain(mask);
+  });
 });
