@@ -3,38 +3,30 @@
  * (a keyframe), see the interpolated frames, play through, split, merge, propagate, keyframe and
  * outside switches, bookmarks, and reload.
  */
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
+import {
+  canvasPointer,
+  createProject,
+  createTask,
+  goToFrame as goTo,
+  openFirstJob,
+  waitSaved,
+} from '../helpers/jobView';
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 let logs: string[];
-let box: { x: number; y: number; width: number; height: number };
+let pointer: ReturnType<typeof canvasPointer>;
 
-const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
-
-async function drag(from: [number, number], to: [number, number]) {
-  const a = at(...from);
-  const b = at(...to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
-  await page.mouse.move(b.x, b.y, { steps: 4 });
-  await page.mouse.up();
-}
-
-async function goToFrame(frame: number) {
-  await page.getByTestId('frame-number').fill(String(frame));
-  await page.getByTestId('frame-number').press('Enter');
-  // Shortcuts don't fire while the frame field has the focus.
-  await page.getByTestId('frame-number').blur();
-  await page.locator(`[data-shown-frame="${frame}"]`).waitFor();
-}
+const at = (fx: number, fy: number) => pointer.at(fx, fy);
+const drag = (from: [number, number], to: [number, number]) => pointer.drag(from, to);
+const goToFrame = (frame: number) => goTo(page, frame);
+const saved = () => waitSaved(page);
 
 async function rows(): Promise<string[]> {
   return page.getByTestId('object-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
@@ -49,32 +41,15 @@ async function geometry(): Promise<number[]> {
   return text.match(/-?\d+(\.\d+)?/g)?.map(Number) ?? [];
 }
 
-async function saved() {
-  await expect.poll(() => page.getByTestId('save-state').textContent()).toContain('Saved');
-}
-
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchBrowser();
   ({ page, logs } = await newContext(browser));
-  await page.goto(`${server.url}/projects/new`);
-  await page.getByTestId('project-name').fill('Tracks');
-  await page.getByRole('tab', { name: 'Raw' }).click();
-  await page.getByTestId('labels-raw').fill(JSON.stringify([{ name: 'car', type: 'any' }]));
-  await page.getByTestId('labels-raw-apply').click();
-  await page.getByTestId('create-project').click();
-  await page.getByTestId('project-title').waitFor();
-  const video = join(ASSETS, 'media/video/datumaro/test.mp4');
-  await page
-    .getByTestId('file-input')
-    .setInputFiles([{ name: basename(video), mimeType: 'video/mp4', buffer: readFileSync(video) }]);
-  await page.getByTestId('task-name').fill('Clip');
-  await page.getByTestId('create-task').click();
-  await page.getByTestId('job-link').first().click();
-  await page.locator('[data-shown-frame="0"]').waitFor();
-  const b = await page.getByTestId('canvas').boundingBox();
-  if (!b) throw new Error('no canvas');
-  box = b;
+  await createProject(page, server.url, 'Tracks', [{ name: 'car', type: 'any' }]);
+  await createTask(page, 'Clip', [
+    { path: join(ASSETS, 'media/video/datumaro/test.mp4'), mimeType: 'video/mp4' },
+  ]);
+  pointer = canvasPointer(page, await openFirstJob(page));
 });
 
 afterEach((test) => {

@@ -484,11 +484,11 @@ export class JobSession {
     return this.draw({ type: 'rectangle', points }, label);
   }
 
-  /** Adds a shape drawn on the current frame, on top of the others. */
-  draw(geometry: DrawnGeometry, label: LabelSpec): FrameObject {
+  /** Adds a shape drawn on the current frame (or on `frame`), on top of the others. */
+  draw(geometry: DrawnGeometry, label: LabelSpec, frame = this.frame): FrameObject {
     const shape: FrameObject = {
       kind: 'shape',
-      ...createShape({ ...geometry, frame: this.frame, label, z_order: this.topZ(this.frame) + 1 }),
+      ...createShape({ ...geometry, frame, label, z_order: this.topZ(frame) + 1 }),
     };
     this.commit(`Draw ${geometry.type}`, { added: { [shape.id]: shape }, updated: {}, removed: {} });
     return shape;

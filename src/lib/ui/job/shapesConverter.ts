@@ -183,27 +183,11 @@ export interface ConverterTarget {
   transaction(label: string, changes: () => void): void;
   update(id: Id, patch: (object: FrameObject) => FrameObject, label: string): void;
   remove(id: Id): void;
-  draw(geometry: DrawnGeometry, label: LabelSpec): FrameObject;
+  draw(geometry: DrawnGeometry, label: LabelSpec, frame?: number): FrameObject;
 }
 
 function withGeometry(source: ShapeObject, result: PlannedChange['results'][number]): ShapeObject {
   return { ...source, type: result.type, points: result.points, rotation: 0 } as ShapeObject;
-}
-
-/** Adds a shape on any frame: the session draws on its current frame, so it is moved there for the call. */
-function addOn(
-  target: ConverterTarget,
-  frame: number,
-  geometry: DrawnGeometry,
-  label: LabelSpec,
-): FrameObject {
-  const current = target.frame;
-  target.frame = frame;
-  try {
-    return target.draw(geometry, label);
-  } finally {
-    target.frame = current;
-  }
 }
 
 export interface ApplyResult {
@@ -229,7 +213,7 @@ export function applyPlan(target: ConverterTarget, plan: ConversionPlan): ApplyR
       const label = target.labels.find((l) => l.id === source.label_id);
       if (!label) continue;
       for (const extra of rest) {
-        const made = addOn(target, source.frame, { type: extra.type, points: extra.points }, label);
+        const made = target.draw({ type: extra.type, points: extra.points }, label, source.frame);
         target.update(
           made.id,
           (o) =>
