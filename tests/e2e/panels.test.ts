@@ -312,7 +312,7 @@ describe('panels in the job view', () => {
     await blur();
     const panel = page.getByTestId('aam-panel');
     await panel.waitFor();
-    expect(await page.getByTestId('aam-object').textContent()).toContain('car');
+    await expect.poll(() => page.getByTestId('aam-object').textContent()).toContain('car');
     expect(await page.getByTestId('aam-attribute').textContent()).toContain('color');
     expect(await page.getByTestId('aam-value').getAttribute('data-value')).toBe('red');
     // Zoomed to the car (about 120 image px) with the 100 px margin: closer than the whole image.
@@ -321,9 +321,9 @@ describe('panels in the job view', () => {
     await page.keyboard.press('3');
     await expect.poll(() => page.getByTestId('aam-value').getAttribute('data-value')).toBe('green');
     await page.keyboard.press('Tab');
-    expect(await page.getByTestId('aam-object').textContent()).toContain('person');
+    await expect.poll(() => page.getByTestId('aam-object').textContent()).toContain('person');
     await page.keyboard.press('Shift+Tab');
-    expect(await page.getByTestId('aam-object').textContent()).toContain('car');
+    await expect.poll(() => page.getByTestId('aam-object').textContent()).toContain('car');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('2');
     await expect.poll(() => page.getByTestId('aam-value').getAttribute('data-value')).toBe('blue');
@@ -339,7 +339,7 @@ describe('panels in the job view', () => {
     await blur();
     await page.keyboard.press('ArrowRight');
     await page.locator('[data-shown-frame="1"]').waitFor();
-    expect(await page.getByTestId('aam-object').textContent()).toContain('person');
+    await expect.poll(() => page.getByTestId('aam-object').textContent()).toContain('person');
     await page.keyboard.press('ArrowLeft');
     await page.locator('[data-shown-frame="0"]').waitFor();
 
@@ -396,6 +396,8 @@ describe('panels in the job view', () => {
     await page.getByTestId('job-stage').selectOption('validation');
     await page.getByTestId('review-mode').check();
     await blur();
+    // The drawing tools are hidden while reviewing.
+    await expect.poll(() => page.getByTestId('tool-rectangle').isVisible()).toBe(false);
 
     // A box on frame 0.
     await drag([0.55, 0.15], [0.75, 0.3]);
@@ -463,6 +465,7 @@ describe('panels in the job view', () => {
 
     // The annotator (annotation stage) resolves the second issue but cannot open or reopen.
     await page.getByTestId('job-stage').selectOption('annotation');
+    await expect.poll(() => page.getByTestId('review-panel').getAttribute('data-stage')).toBe('annotation');
     expect(await page.getByTestId('review-mode').count()).toBe(0);
     await page.getByTestId('issue-next').click();
     await page.locator('[data-shown-frame="2"]').waitFor();
@@ -479,6 +482,7 @@ describe('panels in the job view', () => {
     await expect.poll(() => page.getByTestId('review-panel').getAttribute('data-stage')).toBe('acceptance');
     expect(await page.getByTestId('job-stage').inputValue()).toBe('acceptance');
     expect(await page.getByTestId('job-state').inputValue()).toBe('completed');
+    await expect.poll(() => page.getByTestId('tool-rectangle').isVisible()).toBe(true);
 
     // A reviewer can also send the job back: rejected, to annotation.
     await page.getByTestId('job-stage').selectOption('validation');
