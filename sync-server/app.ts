@@ -8,34 +8,59 @@ import express, {
   type Response,
 } from 'express';
 import pkg from '../package.json' with { type: 'json' };
-import { Access } from './access';
+import { join } from 'node:path';
 import { authRoutes, createAuthenticator, sendError } from './auth';
+import { blobRoutes, DEFAULT_MAX_BLOB_BYTES } from './blobRoutes';
+import { fileBlobStore, type BlobStore } from './blobs';
 import type { Config } from './config';
+import { corsGate } from './cors';
 import { createEmbeddedBackend, createProxyBackend, type CouchBackend } from './couch';
 import { lockDataDir } from './datalock';
+import type { FormatLookup } from './export';
+import { exportRoutes } from './exportRoutes';
+import { serverFormats } from './formats';
 import { dbGate } from './gate';
 import { crossOriginIsolationHeaders } from './headers';
+import { orgRoutes } from './orgRoutes';
+import { emptyOrgsFile, OrgsFileSchema, OrgStore } from './orgs';
+import { LoginLimiter } from './ratelimit';
+import { couchRecords, fileRecords } from './records';
+import { ResetStore } from './resets';
 import { staticApp } from './static';
 import { TokenStore } from './tokens';
 import { UserStore } from './users';
 
 export const VERSION: string = pkg.version;
 
+/**
+ * Everything the server holds. Its state is the CouchDB backend (documents, and with
+ * COUCHDB_URL the accounts and organizations too), the record files in the data directory
+ * (embedded mode) and the blob store; nothing else survives a request.
+ */
 export interface Services {
   users: UserStore;
   tokens: TokenStore;
-  access: Access;
+  orgs: OrgStore;
+  resets: ResetStore;
+  limiter: LoginLimiter;
   backend: CouchBackend;
+  blobs: BlobStore;
+  formats: FormatLookup;
 }
 
-export function createServices(config: Config): Services {
+export function createServices(config: Config, formats: FormatLookup = serverFormats): Services {
+  const records = config.couchdbUrl ? couchRecords(config.couchdbUrl) : fileRecords(config.dataDir);
   return {
-    users: new UserStore(config.dataDir),
-    tokens: new TokenStore(config.dataDir),
-    access: new Access(config.dataDir),
+    users: new UserStore(records),
+    tokens: new TokenStore(records, config.tokenLifetimeMs),
+    orgs: new OrgStore(records.open('orgs', OrgsFileSchema, emptyOrgsFile)),
+    resets: new ResetStore(records),
+    limiter: new LoginLimiter(config.loginLimits),
     backend: config.couchdbUrl
       ? createProxyBackend(config.couchdbUrl)
       : createEmbeddedBackend(config.dataDir),
+    blobs: fileBlobStore(config.blobDir ?? join(config.dataDir, 'blobs')),
+    formats,
   };
 }
 
@@ -57,17 +82,29 @@ export function createApp(config: Config, services: Services = createServices(co
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ok: true, version: VERSION });
   });
-  app.use('/api/auth', authRoutes(services, requireAuth));
-  app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
-
+  const cors = corsGate(config.origins ?? []);
   const backendReady: RequestHandler = (_req, _res, next) => {
     services.backend.start().then(() => next(), next);
   };
+  app.use('/api', cors, (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api/auth', authRoutes(services, requireAuth));
+  app.use('/api', orgRoutes(services, requireAuth));
+  app.use(
+    '/api/workspaces/:ws/blobs',
+    blobRoutes({ ...services, maxBlobBytes: config.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, requireAuth),
+  );
+  app.use('/api/workspaces/:ws', backendReady, exportRoutes(services, requireAuth));
+  app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
+
   app.use(
     '/db',
+    cors,
     requireAuth,
     backendReady,
-    dbGate(services.access, services.backend),
+    dbGate(services.orgs, services.backend),
     services.backend.handler,
   );
 
@@ -87,7 +124,13 @@ export function createApp(config: Config, services: Services = createServices(co
     sendError(
       res,
       status,
-      status >= 500 ? 'server_error' : status === 404 ? 'not_found' : 'bad_request',
+      status >= 500
+        ? 'server_error'
+        : status === 404
+          ? 'not_found'
+          : status === 413
+            ? 'too_large'
+            : 'bad_request',
       reason,
     );
   });

@@ -25,7 +25,7 @@ declare module 'pouchdb-node' {
 
   export interface AllDocsResult {
     total_rows: number;
-    rows: { id: string; key: string; value: { rev: string }; doc?: PouchDoc }[];
+    rows: { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: PouchDoc | null }[];
   }
 
   export interface DatabaseOptions {
@@ -84,4 +84,12 @@ declare module 'express-pouchdb' {
   /** Without a PouchDB; call setPouchDB() before the first request. */
   function expressPouchDB(options?: ExpressPouchDBOptions): ExpressPouchDBApp;
   export default expressPouchDB;
+}
+
+declare module 'express-pouchdb/lib/create-or-delete-dbs.js' {
+  import type { PouchDatabase, PouchDBStatic } from 'pouchdb-node';
+
+  /** express-pouchdb's shared, serialized cache of open databases (creates on first use). */
+  export function getOrCreateDB(PouchDB: PouchDBStatic, name: string): Promise<PouchDatabase>;
+  export function deleteDB(PouchDB: PouchDBStatic, name: string): Promise<unknown>;
 }
