@@ -81,7 +81,14 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
   const read = method === 'GET' || method === 'HEAD';
 
   if (first === '') return read || user.admin ? { kind: 'allow' } : adminOnly('Writing to /db/');
-  if (first === '_session') return { kind: 'session' };
+  if (first === '_session') {
+    if (read) return { kind: 'session' };
+    return {
+      kind: 'deny',
+      status: 403,
+      reason: 'CouchDB sessions are not used here; sign in with POST /api/auth/login and send the token.',
+    };
+  }
   if (user.admin) return { kind: 'allow' };
   if (first.startsWith('_')) return adminOnly(`/db/${first}`);
   const db = parseWorkspaceDb(first);
