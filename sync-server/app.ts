@@ -119,20 +119,21 @@ export function createApp(config: Config, services: Services = createServices(co
       res.destroy();
       return;
     }
-    if (status >= 500) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
-    const reason = status >= 500 ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
-    sendError(
-      res,
-      status,
-      status >= 500
-        ? 'server_error'
-        : status === 404
-          ? 'not_found'
-          : status === 413
-            ? 'too_large'
-            : 'bad_request',
-      reason,
-    );
+    const upstream = status === 502;
+    if (status >= 500 && !upstream) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
+    const reason =
+      status >= 500 && !upstream ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
+    const code =
+      status === 502
+        ? 'bad_gateway'
+        : status >= 500
+          ? 'server_error'
+          : status === 404
+            ? 'not_found'
+            : status === 413
+              ? 'too_large'
+              : 'bad_request';
+    sendError(res, status, code, reason);
   });
 
   return app;

@@ -36,6 +36,12 @@ export function fileRecords(dataDir: string): RecordBackend {
 
 export const META_DB = 'loupe_meta';
 
+/** CouchDB could not be reached or refused the server's own request; answered as 502. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  readonly status = 502;
+}
+
 /** How long a read from CouchDB is reused; bounds how late another instance's change is seen. */
 const COUCH_READ_CACHE_MS = 1000;
 
@@ -69,7 +75,7 @@ export function couchRecords(couchdbUrl: string): RecordBackend {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`CouchDB at ${shown} could not be reached: ${(err as Error).message}`);
+      throw new UpstreamError(`CouchDB at ${shown} could not be reached: ${(err as Error).message}`);
     }
     const text = await res.text();
     return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };
@@ -78,7 +84,7 @@ export function couchRecords(couchdbUrl: string): RecordBackend {
   function ensureDb(): Promise<void> {
     created ??= request('PUT', META_DB).then(({ status }) => {
       if (status !== 201 && status !== 202 && status !== 412)
-        throw new Error(`CouchDB at ${shown} refused to create ${META_DB} (HTTP ${status}).`);
+        throw new UpstreamError(`CouchDB at ${shown} refused to create ${META_DB} (HTTP ${status}).`);
     });
     created.catch(() => (created = undefined));
     return created;
@@ -92,7 +98,8 @@ export function couchRecords(couchdbUrl: string): RecordBackend {
         await ensureDb();
         const { status, json } = await request('GET', `${META_DB}/${kind}`);
         if (status === 404) return { value: empty() };
-        if (status !== 200) throw new Error(`CouchDB at ${shown} answered ${status} for ${META_DB}/${kind}.`);
+        if (status !== 200)
+          throw new UpstreamError(`CouchDB at ${shown} answered ${status} for ${META_DB}/${kind}.`);
         const doc = json as { _rev: string; data: unknown };
         const parsed = v.safeParse(schema, doc.data);
         if (!parsed.success)
