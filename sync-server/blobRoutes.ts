@@ -212,6 +212,8 @@ export function blobRoutes(deps: BlobDeps, requireAuth: RequestHandler): Router 
           res.setHeader('Connection', 'close');
           return tooLarge(res);
         }
+        // The client went away mid-chunk: what arrived is kept for a resume; nobody to answer.
+        if (req.destroyed || req.errored) return;
         throw err;
       }
       if (range && received !== range.end + 1) {

@@ -97,6 +97,10 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
       await started.catch(() => undefined);
       const open = [...(Pouch.__dbCacheMap?.values() ?? [])];
       Pouch.__dbCacheMap?.clear();
+      // pouchdb-all-dbs keeps its own handle on its bookkeeping database; a second handle
+      // on the same name shares the LevelDB store, and closing it releases the lock for
+      // other processes (the CLI's export).
+      open.push(new Pouch('pouch__all_dbs__'));
       await Promise.allSettled(open.map((db) => db.close()));
     },
   };

@@ -108,7 +108,12 @@ export async function call(
   const res = await fetch(server.url + path, {
     method: options.method ?? 'GET',
     headers,
-    body: options.json === undefined ? options.body : JSON.stringify(options.json),
+    body:
+      options.json !== undefined
+        ? JSON.stringify(options.json)
+        : typeof options.body === 'string' || options.body === undefined
+          ? options.body
+          : new Uint8Array(options.body),
   });
   const text = await res.text();
   let body: unknown;

@@ -120,7 +120,7 @@ describe('security suite: refused attacks change nothing', () => {
         json,
         headers,
       });
-  const bulk = (c: Collection, docs: unknown[], who: string, org: OrgSummary = A) =>
+  const bulk = (c: Collection, docs: unknown[], who: string, org: 'A' | 'B' = 'A') =>
     send('POST', `${db(c, org)}/_bulk_docs`, { docs }, who);
   const stored = async (c: Collection, id: string) => {
     const res = await req(`${db(c)}/${encodeURIComponent(id)}`, { auth: as('olga') });
