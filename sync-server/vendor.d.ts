@@ -51,8 +51,27 @@ declare module 'pouchdb-node' {
     destroy(): Promise<void>;
   }
 
+  export interface ReplicationOptions {
+    live?: boolean;
+    retry?: boolean;
+    batch_size?: number;
+    back_off_function?: (delay: number) => number;
+  }
+
+  /** A running (live) replication; also a promise of its result when not live. */
+  export interface Replication extends Promise<ReplicationResult> {
+    on(event: 'change', listener: (info: { docs_written: number; docs_read: number }) => void): this;
+    on(event: 'paused' | 'active' | 'denied' | 'error' | 'complete', listener: (info: unknown) => void): this;
+    cancel(): void;
+  }
+
   export interface PouchDBStatic {
     new (name: string, options?: DatabaseOptions): PouchDatabase;
+    replicate(
+      source: PouchDatabase | string,
+      target: PouchDatabase | string,
+      options?: ReplicationOptions,
+    ): Replication;
     defaults(options: DatabaseOptions): PouchDBStatic;
     fetch(url: string | URL, init?: RequestInit): Promise<Response>;
     /** Installed by express-pouchdb (pouchdb-all-dbs). */
