@@ -67,8 +67,9 @@ export function createServices(config: Config, formats: FormatLookup = serverFor
 export function createApp(config: Config, services: Services = createServices(config)): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind a reverse proxy the real client address and scheme come from X-Forwarded-*.
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy the real client address (for the login limit) and scheme (for
+  // the CORS origin check) come from X-Forwarded-*, believed only from these addresses.
+  app.set('trust proxy', config.trustProxy ?? 'loopback');
 
   // First, so static files, /db, errors and 404s are all cross-origin isolated.
   app.use((_req, res, next) => {

@@ -21,6 +21,8 @@ export interface Config {
   tokenLifetimeMs?: number;
   /** Where blobs are stored (LOUPE_BLOB_DIR); default `<data>/blobs`. */
   blobDir?: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-* to believe (LOUPE_TRUST_PROXY); default loopback. */
+  trustProxy?: string;
   /** Failed sign-in limits; tests lower them. */
   loginLimits?: LoginLimits;
 }
@@ -80,6 +82,7 @@ const EnvSchema = v.pipe(
     LOUPE_MAX_BLOB_MB: optionalNumber('LOUPE_MAX_BLOB_MB', 1, 1024 * 1024),
     LOUPE_TOKEN_DAYS: optionalNumber('LOUPE_TOKEN_DAYS', 1, 3650),
     LOUPE_BLOB_DIR: v.optional(v.pipe(v.string(), v.trim())),
+    LOUPE_TRUST_PROXY: v.optional(v.pipe(v.string(), v.trim())),
     LOUPE_ADMIN_USER: v.optional(
       v.pipe(
         v.string(),
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.LOUPE_MAX_BLOB_MB !== undefined) config.maxBlobBytes = e.LOUPE_MAX_BLOB_MB * 1024 * 1024;
   if (e.LOUPE_TOKEN_DAYS !== undefined) config.tokenLifetimeMs = e.LOUPE_TOKEN_DAYS * 86_400_000;
   if (e.LOUPE_BLOB_DIR) config.blobDir = resolve(cwd, e.LOUPE_BLOB_DIR);
+  if (e.LOUPE_TRUST_PROXY) config.trustProxy = e.LOUPE_TRUST_PROXY;
   if (e.LOUPE_ADMIN_USER && e.LOUPE_ADMIN_PASSWORD) {
     config.bootstrapAdmin = { username: e.LOUPE_ADMIN_USER, password: e.LOUPE_ADMIN_PASSWORD };
   }
