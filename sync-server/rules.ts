@@ -116,5 +116,7 @@ function hasInlineAttachments(doc: CouchDoc): boolean {
 
 function changedFields(before: CouchDoc, after: CouchDoc): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => !BOOKKEEPING.has(k) && !isDeepStrictEqual(before[k], after[k])).sort();
+  return [...keys]
+    .filter((k) => !k.startsWith('_') && !BOOKKEEPING.has(k) && !isDeepStrictEqual(before[k], after[k]))
+    .sort();
 }
