@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import * as v from 'valibot';
 import { COLLECTIONS, workspaceDbName } from './access';
 import { bodyOf, getAuth, handle, sendError } from './auth';
+import type { BlobStore } from './blobs';
 import type { CouchBackend } from './couch';
 import { INVITATION_DAYS_MAX, OrgError, orgSummary, ROLES, type Org, type OrgStore, type Role } from './orgs';
 import type { UserStore } from './users';
@@ -10,6 +11,7 @@ export interface OrgDeps {
   orgs: OrgStore;
   users: UserStore;
   backend: CouchBackend;
+  blobs?: BlobStore;
 }
 
 /** Creates an organization and its workspace databases (undone if that fails). */
@@ -111,6 +113,7 @@ export function orgRoutes(deps: OrgDeps, requireAuth: RequestHandler): Router {
         await orgs.restore(removed);
         throw err;
       }
+      await deps.blobs?.removeWorkspace(org.id);
       res.json({ ok: true });
     }),
   );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrgSummary } from '../../sync-server/orgs';
 import { bearer, call, makeOrg, startTestServer, type TestServer } from './helpers';
@@ -277,6 +278,10 @@ describe('organizations and invitations', () => {
 
   it('deletes an organization with its databases, by an owner only', async () => {
     const doomed = await makeOrg(server, as('zed'), 'Doomed');
+    const bytes = new TextEncoder().encode('doomed media');
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const blob = `/api/workspaces/${doomed.id}/blobs/${hash}`;
+    expect((await call(server, blob, { method: 'PUT', auth: as('zed'), body: bytes })).status).toBe(201);
     expect(
       (await call(server, `/api/orgs/${doomed.id}`, { method: 'DELETE', auth: as('owen') })).status,
     ).toBe(403);
@@ -284,5 +289,6 @@ describe('organizations and invitations', () => {
     expect(deleted.status).toBe(200);
     expect(await server.services.backend.exists(doomed.databases.frame)).toBe(false);
     expect((await call(server, `/db/${doomed.databases.frame}`, { auth: as('zed') })).status).toBe(404);
+    expect(await server.services.blobs.stat(doomed.id, hash)).toBeUndefined();
   });
 });
