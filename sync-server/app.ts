@@ -91,7 +91,7 @@ export function createApp(config: Config, services: Services = createServices(co
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api/auth', authRoutes(services, requireAuth));
+  app.use('/api/auth', authRoutes({ ...services, registration: config.registration ?? 'open' }, requireAuth));
   app.use('/api', orgRoutes(services, requireAuth));
   app.use(
     '/api/workspaces/:ws/blobs',

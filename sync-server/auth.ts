@@ -23,7 +23,11 @@ export interface Auth {
   token?: string;
 }
 
+/** Who may register: anyone, only people holding an invitation, or nobody (CLI only). */
+export type Registration = 'open' | 'invite' | 'closed';
+
 export interface AuthDeps {
+  registration?: Registration;
   users: UserStore;
   tokens: TokenStore;
   orgs: OrgStore;
@@ -133,6 +137,11 @@ const PasswordChangeSchema = v.object({
   currentPassword: text('currentPassword'),
   newPassword: text('newPassword'),
 });
+const RegisterSchema = v.object({
+  username: text('username'),
+  password: text('password'),
+  invitation: v.optional(v.string()),
+});
 const ResetRequestSchema = v.object({ username: text('username') });
 const ResetSchema = v.object({ token: text('token'), newPassword: text('newPassword') });
 
@@ -176,9 +185,25 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
   router.post(
     '/register',
     handle(async (req, res) => {
-      const body = bodyOf(LoginSchema, req, res, '{"username", "password"}');
+      const body = bodyOf(RegisterSchema, req, res, '{"username", "password", "invitation"?}');
       if (!body) return;
-      const user = await deps.users.register(normalizeName(body.username), body.password);
+      const name = normalizeName(body.username);
+      const mode = deps.registration ?? 'open';
+      // The very first account can always be made, so a fresh server can be set up.
+      if (mode !== 'open' && (await deps.users.count()) > 0) {
+        if (mode === 'closed' || !body.invitation)
+          return sendError(
+            res,
+            403,
+            'registration_closed',
+            mode === 'closed'
+              ? 'This server does not take registrations; ask an administrator for an account.'
+              : 'This server takes registrations only with an invitation; open the invitation link you were sent.',
+          );
+        // Throws 404/410/403 for an unknown, expired or someone else's invitation.
+        await deps.orgs.lookup(body.invitation, name);
+      }
+      const user = await deps.users.register(name, body.password);
       if (user.admin) console.log(`loupe: "${user.name}" registered first and is the administrator.`);
       await session(res, user, 201);
     }),

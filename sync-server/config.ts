@@ -23,6 +23,8 @@ export interface Config {
   blobDir?: string;
   /** Express `trust proxy`: which proxies' X-Forwarded-* to believe (LOUPE_TRUST_PROXY); default loopback. */
   trustProxy?: string;
+  /** Who may register (LOUPE_REGISTRATION): open (default), invite, closed. */
+  registration?: 'open' | 'invite' | 'closed';
   /** Failed sign-in limits; tests lower them. */
   loginLimits?: LoginLimits;
 }
@@ -83,6 +85,9 @@ const EnvSchema = v.pipe(
     LOUPE_TOKEN_DAYS: optionalNumber('LOUPE_TOKEN_DAYS', 1, 3650),
     LOUPE_BLOB_DIR: v.optional(v.pipe(v.string(), v.trim())),
     LOUPE_TRUST_PROXY: v.optional(v.pipe(v.string(), v.trim())),
+    LOUPE_REGISTRATION: v.optional(
+      v.picklist(['open', 'invite', 'closed'], 'LOUPE_REGISTRATION must be open, invite or closed'),
+    ),
     LOUPE_ADMIN_USER: v.optional(
       v.pipe(
         v.string(),
@@ -126,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.LOUPE_TOKEN_DAYS !== undefined) config.tokenLifetimeMs = e.LOUPE_TOKEN_DAYS * 86_400_000;
   if (e.LOUPE_BLOB_DIR) config.blobDir = resolve(cwd, e.LOUPE_BLOB_DIR);
   if (e.LOUPE_TRUST_PROXY) config.trustProxy = e.LOUPE_TRUST_PROXY;
+  if (e.LOUPE_REGISTRATION) config.registration = e.LOUPE_REGISTRATION;
   if (e.LOUPE_ADMIN_USER && e.LOUPE_ADMIN_PASSWORD) {
     config.bootstrapAdmin = { username: e.LOUPE_ADMIN_USER, password: e.LOUPE_ADMIN_PASSWORD };
   }

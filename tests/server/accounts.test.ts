@@ -106,6 +106,52 @@ describe('accounts', () => {
   });
 });
 
+describe('registration modes', () => {
+  it('takes registrations only with a valid invitation in invite mode, and none in closed mode', async () => {
+    const server = await startTestServer({ registration: 'invite' });
+    try {
+      // The first account is always possible, so the server can be set up.
+      const owner = await tokenOf(server, 'first');
+      const org = await makeOrg(server, owner, 'Invite only');
+      const refused = await register(server, 'stranger');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: 'registration_closed' });
+      const forged = await call(server, '/api/auth/register', {
+        method: 'POST',
+        json: { username: 'stranger', password: 'long-enough-pw', invitation: 'made-up' },
+      });
+      expect(forged.status).toBe(404);
+      const invited = await call(server, `/api/orgs/${org.id}/invitations`, {
+        method: 'POST',
+        auth: owner,
+        json: { role: 'worker', username: 'newbie' },
+      });
+      const invitation = (invited.body as { token: string }).token;
+      const wrongName = await call(server, '/api/auth/register', {
+        method: 'POST',
+        json: { username: 'stranger', password: 'long-enough-pw', invitation },
+      });
+      expect(wrongName.status).toBe(403);
+      const ok = await call(server, '/api/auth/register', {
+        method: 'POST',
+        json: { username: 'newbie', password: 'long-enough-pw', invitation },
+      });
+      expect(ok.status).toBe(201);
+      expect((await server.services.users.list()).map((u) => u.name)).toEqual(['first', 'newbie']);
+    } finally {
+      await server.stop();
+    }
+
+    const closed = await startTestServer({ registration: 'closed' });
+    try {
+      expect((await register(closed, 'first')).status).toBe(201);
+      expect((await register(closed, 'second')).status).toBe(403);
+    } finally {
+      await closed.stop();
+    }
+  });
+});
+
 describe('login limit per address', () => {
   it('answers 429 to a new name once one address has failed too often', async () => {
     const server = await startTestServer({ loginLimits: { windowMs: 60_000, maxPerUser: 100, maxPerIp: 3 } });

@@ -114,6 +114,7 @@ describe('loadConfig', () => {
         LOUPE_TOKEN_DAYS: '7',
         LOUPE_BLOB_DIR: 'media',
         LOUPE_TRUST_PROXY: '10.0.0.0/8',
+        LOUPE_REGISTRATION: 'invite',
       },
       '/srv',
     );
@@ -129,6 +130,7 @@ describe('loadConfig', () => {
       tokenLifetimeMs: 7 * 86_400_000,
       blobDir: '/srv/media',
       trustProxy: '10.0.0.0/8',
+      registration: 'invite',
     });
   });
 
@@ -136,6 +138,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOUPE_ORIGIN: 'https://x.example/path' })).toThrow(/LOUPE_ORIGIN/);
     expect(() => loadConfig({ LOUPE_MAX_BLOB_MB: 'lots' })).toThrow(/LOUPE_MAX_BLOB_MB/);
     expect(() => loadConfig({ LOUPE_TOKEN_DAYS: '0' })).toThrow(/LOUPE_TOKEN_DAYS/);
+    expect(() => loadConfig({ LOUPE_REGISTRATION: 'sometimes' })).toThrow(/LOUPE_REGISTRATION/);
   });
 
   it('rejects a COUCHDB_URL that is not http(s), without printing its password', () => {
