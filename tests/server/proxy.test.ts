@@ -168,6 +168,37 @@ describe('COUCHDB_URL proxy mode', () => {
     expect(session.body).toMatchObject({ userCtx: { name: 'carol', roles: [] } });
   });
 
+  it('lets several instances share accounts, tokens and organizations through CouchDB', async () => {
+    const second = await startTestServer({ couchdbUrl: server.config.couchdbUrl });
+    try {
+      // Registrations spread over both instances at once: none is lost to a concurrent update.
+      const names = Array.from({ length: 12 }, (_, i) => `multi${i}`);
+      const answers = await Promise.all(
+        names.map((name, i) =>
+          call(i % 2 ? second : server, '/api/auth/register', {
+            method: 'POST',
+            json: { username: name, password: 'multi-password' },
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(names.map(() => 201));
+      const listed = (await second.services.users.list()).map((u) => u.name);
+      expect(listed).toEqual(expect.arrayContaining(names));
+
+      // A token from one instance works on the other, for the same workspace.
+      const token = `Bearer ${(answers[0]?.body as { token: string }).token}`;
+      const org = await makeOrg(server, token, 'Shared');
+      const onSecond = await call(second, `/db/${org.databases.frame}/_all_docs`, { auth: token });
+      expect(onSecond.status).toBe(200);
+      // Logging out on one instance signs out on the other (after its short read cache).
+      expect((await call(second, '/api/auth/logout', { method: 'POST', auth: token })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await call(server, '/api/auth/me', { auth: token })).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('answers 502 with a clear message when CouchDB cannot be reached', async () => {
     const down = await startTestServer({ couchdbUrl: 'http://admin:pw@127.0.0.1:9' });
     try {
