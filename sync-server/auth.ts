@@ -8,7 +8,7 @@ import express, {
 } from 'express';
 import * as v from 'valibot';
 import { orgSummary, type OrgStore } from './orgs';
-import type { LoginLimiter } from './ratelimit';
+import { LoginLimiter } from './ratelimit';
 import type { ResetStore } from './resets';
 import type { TokenStore } from './tokens';
 import { checkPassword, UserError, type User, type UserStore } from './users';
@@ -176,6 +176,8 @@ export function handle(
 export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
+  // Reset requests write to the log; a few per account and address per quarter hour is plenty.
+  const resetLimiter = new LoginLimiter({ windowMs: 15 * 60 * 1000, maxPerUser: 3, maxPerIp: 20 });
 
   const session = async (res: Response, user: User, status = 200) => {
     const { token, expiresAt } = await deps.tokens.issue(user.name);
@@ -274,6 +276,10 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       const body = bodyOf(ResetRequestSchema, req, res, '{"username"}');
       if (!body) return;
       const name = normalizeName(body.username);
+      const ip = req.ip ?? '';
+      const wait = resetLimiter.retryAfter(name, ip);
+      if (wait > 0) return tooMany(res, wait);
+      resetLimiter.fail(name, ip);
       // The same answer whether or not the account exists.
       if (await deps.users.get(name)) {
         const { token, expiresAt } = await deps.resets.issue(name);

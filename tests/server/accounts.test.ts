@@ -103,6 +103,13 @@ describe('accounts', () => {
       json: { username: 'dora', password: 'dora-new-password' },
     });
     expect(login.status).toBe(200);
+
+    // Reset requests are limited per account (they write to the log).
+    const again = () =>
+      call(server, '/api/auth/reset/request', { method: 'POST', json: { username: 'dora' } });
+    expect((await again()).status).toBe(202);
+    expect((await again()).status).toBe(202);
+    expect((await again()).status).toBe(429);
   });
 });
 
