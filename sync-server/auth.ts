@@ -120,13 +120,13 @@ export function normalizeName(name: string): string {
   return name.trim().toLowerCase();
 }
 
-function tooMany(res: Response, seconds: number): void {
+function tooMany(res: Response, seconds: number, what = 'failed sign-ins'): void {
   res.setHeader('Retry-After', String(seconds));
   sendError(
     res,
     429,
     'too_many_requests',
-    `Too many failed sign-ins for this account or address. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+    `Too many ${what} for this account or address. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
   );
 }
 
@@ -278,7 +278,7 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
       const wait = resetLimiter.retryAfter(name, ip);
-      if (wait > 0) return tooMany(res, wait);
+      if (wait > 0) return tooMany(res, wait, 'password reset requests');
       resetLimiter.fail(name, ip);
       // The same answer whether or not the account exists.
       if (await deps.users.get(name)) {
