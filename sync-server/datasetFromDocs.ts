@@ -20,7 +20,8 @@ import type { CouchDoc } from './rules';
  *
  * Frames are numbered 0.. across the exported tasks (task by task, in creation order),
  * leaving out deleted frames and, for a job, the frames outside its range. Shapes, tags
- * and track keyframes on left-out frames are dropped.
+ * and track keyframes on left-out frames are dropped. Where jobs overlap (a task's segment
+ * overlap), a frame gets the annotations of every job that covers it; they are not merged.
  */
 export interface WorkspaceDocs {
   projects: ProjectDoc[];
