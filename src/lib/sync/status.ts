@@ -37,6 +37,13 @@ export class SyncStatusTracker {
   /** Entries restored from a previous page; dropped once the first sync ran. */
   private readonly restored = new Set<string>();
   private readonly active = new Map<string, boolean>();
+  /** When each pending entry was marked (this page's clock), and when each replication cycle began. */
+  private readonly markedAt = new Map<string, number>();
+  private readonly cycleStart = new Map<string, { at: number; failures: number }>();
+  /** Counts failed requests, so a cycle that hit one does not settle anything. */
+  private failures = 0;
+  /** Collections whose first pull and push have not finished: not in sync yet. */
+  private readonly initial = new Set<string>();
   private readonly subscriptions: { unsubscribe(): void }[] = [];
   private readonly channel: BroadcastChannel | null;
   private leader = false;
@@ -64,6 +71,7 @@ export class SyncStatusTracker {
     }
     for (const [key, date] of loadPending(workspaceId)) {
       this.pending.set(key, date);
+      this.markedAt.set(key, 0);
       this.restored.add(key);
     }
   }
@@ -76,6 +84,7 @@ export class SyncStatusTracker {
         for (const event of bulk.events) {
           const data = event.documentData as { updated_date?: string } | undefined;
           this.pending.set(`${name}:${event.documentId}`, data?.updated_date ?? '');
+          this.markedAt.set(`${name}:${event.documentId}`, Date.now());
           this.restored.delete(`${name}:${event.documentId}`);
         }
         this.changed();
@@ -90,11 +99,18 @@ export class SyncStatusTracker {
       }),
       state.active$.subscribe((active) => {
         this.active.set(name, active);
+        if (active) {
+          this.cycleStart.set(name, { at: Date.now(), failures: this.failures });
+        } else {
+          this.settle(name);
+        }
         this.emit();
       }),
     );
+    this.initial.add(name);
     void state.awaitInitialReplication().then(
       () => {
+        this.initial.delete(name);
         // Whatever an earlier page left pending has been pushed by now.
         for (const key of [...this.restored]) {
           if (key.startsWith(`${name}:`)) {
@@ -106,6 +122,25 @@ export class SyncStatusTracker {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * A replication that went idle without a failure has pushed every write made before its
+   * cycle began. Writes RxDB did not need to send (equal to the server's copy) never show on
+   * `sent$`; this is what takes them off the pending list.
+   */
+  private settle(name: string): void {
+    const cycle = this.cycleStart.get(name);
+    if (!cycle || !this.leader || cycle.failures !== this.failures || this.authMessage) return;
+    const prefix = `${name}:`;
+    for (const [key, markedAt] of this.markedAt) {
+      if (key.startsWith(prefix) && markedAt <= cycle.at) {
+        this.pending.delete(key);
+        this.markedAt.delete(key);
+        this.restored.delete(key);
+      }
+    }
+    this.changed();
   }
 
   becameLeader(): void {
@@ -123,17 +158,20 @@ export class SyncStatusTracker {
   }
 
   unreachable(): void {
+    this.failures += 1;
     if (this.unreachableNow) return;
     this.unreachableNow = true;
     this.emit();
   }
 
   authFailed(reason: string): void {
+    this.failures += 1;
     this.authMessage = `The server no longer accepts this sign-in (${reason.replace(/\.$/, '')}). Sign in again: your changes are kept on this device and sync afterwards.`;
     this.emit();
   }
 
   refused(reason: string, push: boolean): void {
+    this.failures += 1;
     this.refusedMessage = push
       ? `The server refused some changes: ${reason} They stay on this device.`
       : `The server refused a request: ${reason}`;
@@ -161,7 +199,7 @@ export class SyncStatusTracker {
     if (this.authMessage) return { ...base, state: 'error', message: this.authMessage };
     if (offline) return { ...base, state: 'offline', message: null };
     if (this.refusedMessage && pending > 0) return { ...base, state: 'error', message: this.refusedMessage };
-    const busy = [...this.active.values()].some(Boolean);
+    const busy = this.initial.size > 0 || [...this.active.values()].some(Boolean);
     return { ...base, state: busy || pending > 0 ? 'syncing' : 'online', message: null };
   }
 
