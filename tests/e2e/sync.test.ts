@@ -110,6 +110,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   a = await newContext(browser);
   b = await newContext(browser);
+  for (const [name, page] of [
+    ['A', a.page],
+    ['B', b.page],
+  ] as const) {
+    page.on('pageerror', (error) => console.error(`${name} page error: ${error.stack ?? error.message}`));
+  }
 });
 
 afterAll(async () => {
@@ -262,6 +268,8 @@ describe('two devices share an organization workspace through the server', () =>
 
     await b.page.getByTestId('sync-status').click();
     await b.page.getByTestId('conflict-entry').first().waitFor({ timeout: 30_000 });
+    const logged = await b.page.getByTestId('conflict-entry').allTextContents();
+    expect(logged, logged.join('\n')).toHaveLength(1);
     expect(await b.page.getByTestId('conflict-count').textContent()).toBe('1');
     const entry = b.page.getByTestId('conflict-entry').first();
     expect(await entry.textContent()).toContain('label_id');
@@ -311,6 +319,27 @@ describe('two devices share an organization workspace through the server', () =>
     await b.page.waitForURL(`${server.url}/`);
     await waitSynced(b.page);
     await waitForObjects(a.page, 4);
+  });
+
+  it('only one tab of a device replicates; another tab shows its status and its edits still sync', async () => {
+    await openJob(a.page);
+    const second = await a.context.newPage();
+    const dbRequests: string[] = [];
+    second.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/db/')) dbRequests.push(request.url());
+    });
+    await second.goto(server.url);
+    const status = second.getByTestId('sync-status');
+    await expect.poll(() => status.getAttribute('data-leader'), { timeout: 30_000 }).toBe('false');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('online');
+
+    await second.goto(jobUrl);
+    await second.locator('[data-shown-frame="0"]').waitFor({ timeout: 60_000 });
+    await drawRectangle(second, 0.45, 0.8);
+    await saved(second);
+    await waitForObjects(b.page, 5);
+    expect(dbRequests).toEqual([]);
+    await second.close();
     expect(a.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
     expect(b.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });

@@ -61,7 +61,8 @@ export class SyncStatusTracker {
     if (this.channel) {
       this.channel.onmessage = (event: MessageEvent<{ type: string; status?: SyncStatus }>) => {
         if (event.data.type === 'status' && !this.leader && event.data.status) {
-          this.remote = event.data.status;
+          // The leader's view, marked as seen from a tab that does not replicate itself.
+          this.remote = { ...event.data.status, leader: false };
           this.emit();
         } else if (event.data.type === 'hello' && this.leader) {
           this.publish();
