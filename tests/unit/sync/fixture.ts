@@ -30,15 +30,20 @@ export interface SyncServer {
   account(name: string): Promise<Account>;
   /** An organization owned by `owner`, with `members` added by invitation. */
   organization(owner: Account, members?: { account: Account; role: Role }[]): Promise<string>;
+  /** Stops the server (open connections are cut) and starts it again on the same port and data. */
+  restart(pause?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startSyncServer(): Promise<SyncServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-sync-unit-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, appDir: dataDir });
+  let server = await startServer({ port: 0, host: '127.0.0.1', dataDir, appDir: dataDir });
+  const port = server.port;
   return {
     url: server.url,
-    server,
+    get server() {
+      return server;
+    },
     async account(name) {
       let token: string | null = null;
       const api = createApi({ baseUrl: server.url, token: () => token });
@@ -59,6 +64,11 @@ export async function startSyncServer(): Promise<SyncServer> {
         await account.api.acceptInvitation(token);
       }
       return org.id;
+    },
+    async restart(pause) {
+      await server.close();
+      await pause?.();
+      server = await startServer({ port, host: '127.0.0.1', dataDir, appDir: dataDir });
     },
     async stop() {
       await server.close();

@@ -246,4 +246,59 @@ describe('workspace replication through the sync server', () => {
     });
     await eventually('online again', () => sync.status().state === 'online' && sync.status().pending === 0);
   });
+
+  it('loses nothing when the server is killed and restarted during replication', async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-e', job('job-e', null));
+
+    device = await openDevice(server, workspaceId, bob);
+    const sync = device.connect();
+    const repo = device.repo;
+    await eventually('the job', async () => (await repo.jobs.get('job-e')) !== undefined);
+
+    const objects = (from: number, count: number) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => {
+          const id = `o${from + i}`;
+          return [id, rectangle(id, (from + i) % 50, T2, from + i)];
+        }),
+      );
+    // Writes keep coming while the server goes away and comes back.
+    const writing = (async () => {
+      for (let batch = 0; batch < 10; batch++) {
+        await repo.annotations.applyDiff('job-e', {
+          added: objects(batch * 30, 30),
+          updated: {},
+          removed: {},
+        });
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await server.restart(async () => {
+      await eventually('the device to notice', () => sync.status().state === 'offline', 10_000);
+      await writing;
+    });
+
+    await eventually(
+      'every object on the server',
+      async () => {
+        let count = 0;
+        for (let frame = 0; frame < 50; frame++) {
+          const doc = await frames.get<FrameDoc>(`job-e:${frame}`);
+          count += Object.keys(doc?.objects ?? {}).length;
+        }
+        return count === 300;
+      },
+      30_000,
+    );
+    const local = await device.workspace.db.frame.find({ selector: { job_id: 'job-e' } }).exec();
+    expect(local.reduce((n, doc) => n + Object.keys(doc.objects).length, 0)).toBe(300);
+    await eventually(
+      'online with nothing pending',
+      () => sync.status().state === 'online' && sync.status().pending === 0,
+      30_000,
+    );
+  }, 60_000);
 });
