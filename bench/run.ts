@@ -30,6 +30,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   playback: () => import('./playback.bench'),
   sam: () => import('./sam.bench'),
   ai: () => import('./ai.bench'),
+  sync: () => import('./sync.bench'),
 };
 
 async function main() {

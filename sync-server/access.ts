@@ -1,134 +1,67 @@
-import { join } from 'node:path';
-import * as v from 'valibot';
-import { JsonFile } from './jsonfile';
 import type { User } from './users';
 
 /**
- * Server-side workspace memberships, in `<data>/loupe/members.json`. This is the record
- * the /db gate trusts; nothing a client writes into a database can change it.
+ * Workspace database names and the first, path-only classification of a /db request. A
+ * workspace (the workspace of one organization) is one database per RxDB collection,
+ * because RxDB's CouchDB replication replicates one collection per endpoint:
+ * `ws_<org id>__<collection>`.
  */
-export const ROLES = ['owner', 'maintainer', 'supervisor', 'worker'] as const;
-export type Role = (typeof ROLES)[number];
+export const COLLECTIONS = ['project', 'task', 'job', 'media', 'frame', 'track', 'review'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
 
-/** A workspace database: `ws_` and a lowercase id (a ULID, say). */
-export const WORKSPACE_DB = /^ws_[a-z0-9][a-z0-9_-]{0,127}$/;
+/** Collections whose documents are a job's annotations (what workers may write). */
+export const ANNOTATION_COLLECTIONS: readonly Collection[] = ['frame', 'track', 'review'];
 
-export function isWorkspaceDb(name: string): boolean {
-  return WORKSPACE_DB.test(name);
+const WORKSPACE_DB = new RegExp(`^ws_([0-9a-z]{26})__(${COLLECTIONS.join('|')})$`);
+
+export interface WorkspaceDb {
+  name: string;
+  org: string;
+  collection: Collection;
 }
 
-const MembersFileSchema = v.object({
-  version: v.literal(1),
-  databases: v.record(v.string(), v.record(v.string(), v.picklist(ROLES))),
-});
-type MembersFile = v.InferOutput<typeof MembersFileSchema>;
-
-export class AccessError extends Error {
-  override name = 'AccessError';
+export function parseWorkspaceDb(name: string): WorkspaceDb | undefined {
+  const match = WORKSPACE_DB.exec(name);
+  if (!match) return undefined;
+  return { name, org: match[1] as string, collection: match[2] as Collection };
 }
 
-export class Access {
-  private readonly file: JsonFile<MembersFile>;
-
-  constructor(dataDir: string) {
-    this.file = new JsonFile(join(dataDir, 'loupe', 'members.json'), MembersFileSchema, () => ({
-      version: 1,
-      databases: {},
-    }));
-  }
-
-  /** Adds a member, or changes the role of an existing one. */
-  async addMember(db: string, username: string, role: Role): Promise<void> {
-    if (!isWorkspaceDb(db))
-      throw new AccessError(`"${db}" is not a workspace database name (ws_<lowercase id>).`);
-    if (!ROLES.includes(role))
-      throw new AccessError(`Unknown role "${role}"; use one of ${ROLES.join(', ')}.`);
-    await this.file.update((data) => {
-      const members = (data.databases[db] ??= {});
-      members[username] = role;
-    });
-  }
-
-  async removeMember(db: string, username: string): Promise<void> {
-    await this.file.update((data) => {
-      const members = data.databases[db];
-      if (!members) return;
-      delete members[username];
-      if (Object.keys(members).length === 0) delete data.databases[db];
-    });
-  }
-
-  /**
-   * Makes `username` the owner of `db` if nobody holds it yet. Returns false when the name
-   * is taken, so two users creating the same database at once cannot both own it.
-   */
-  async claim(db: string, username: string): Promise<boolean> {
-    return this.file.update((data) => {
-      if (Object.hasOwn(data.databases, db)) return false;
-      data.databases[db] = { [username]: 'owner' };
-      return true;
-    });
-  }
-
-  /**
-   * Forgets every membership of a database, so its name can be created again. Returns
-   * what was removed, for restoreDatabase() if the deletion fails.
-   */
-  async removeDatabase(db: string): Promise<Record<string, Role>> {
-    return this.file.update((data) => {
-      const members = Object.hasOwn(data.databases, db) ? data.databases[db] : undefined;
-      delete data.databases[db];
-      return members ?? {};
-    });
-  }
-
-  async restoreDatabase(db: string, members: Record<string, Role>): Promise<void> {
-    if (Object.keys(members).length === 0) return;
-    await this.file.update((data) => {
-      data.databases[db] = { ...members, ...data.databases[db] };
-    });
-  }
-
-  async roleOf(db: string, username: string): Promise<Role | undefined> {
-    const { databases } = await this.file.read();
-    const members = Object.hasOwn(databases, db) ? databases[db] : undefined;
-    return members && Object.hasOwn(members, username) ? members[username] : undefined;
-  }
-
-  async members(db: string): Promise<{ username: string; role: Role }[]> {
-    const { databases } = await this.file.read();
-    const members = Object.hasOwn(databases, db) ? databases[db] : undefined;
-    return Object.entries(members ?? {}).map(([username, role]) => ({ username, role }));
-  }
-
-  /** The databases a user belongs to, with their role in each. */
-  async databasesOf(username: string): Promise<{ db: string; role: Role }[]> {
-    const { databases } = await this.file.read();
-    const result: { db: string; role: Role }[] = [];
-    for (const [db, members] of Object.entries(databases)) {
-      const role = Object.hasOwn(members, username) ? members[username] : undefined;
-      if (role) result.push({ db, role });
-    }
-    return result.sort((a, b) => a.db.localeCompare(b.db));
-  }
+export function workspaceDbName(org: string, collection: Collection): string {
+  return `ws_${org}__${collection}`;
 }
 
-/** What a /db request needs, decided from the user, the method and the path alone. */
+export function workspaceDatabases(org: string): Record<Collection, string> {
+  return Object.fromEntries(COLLECTIONS.map((c) => [c, workspaceDbName(org, c)])) as Record<
+    Collection,
+    string
+  >;
+}
+
+/** How a /db request is to be checked, decided from the user, the method and the path alone. */
 export type DbDecision =
   | { kind: 'allow' }
   | { kind: 'session' }
-  | { kind: 'member'; db: string; need: readonly Role[] | 'any' }
-  | { kind: 'create'; db: string }
-  | { kind: 'delete'; db: string }
+  /** Any member may do it: reads, `_local` checkpoints, PUT of an existing database. */
+  | { kind: 'member'; db: WorkspaceDb }
+  /** A document write, checked against the role rules with the body and the stored version. */
+  | { kind: 'write'; db: WorkspaceDb; op: 'put' | 'delete' | 'post' | 'bulk'; docId?: string }
   | { kind: 'deny'; status: 400 | 403; reason: string };
 
-// Database sub-resources that change more than documents; only owners and maintainers.
-const MANAGEMENT = new Set(['_security', '_purge', '_compact', '_view_cleanup', '_design', '_revs_limit']);
-const MANAGERS: readonly Role[] = ['owner', 'maintainer'];
+// POSTs that only read.
+const READ_POSTS = new Set([
+  '_all_docs',
+  '_bulk_get',
+  '_revs_diff',
+  '_missing_revs',
+  '_changes',
+  '_find',
+  '_explain',
+  '_ensure_full_commit',
+]);
 
 /**
  * Classifies a request under /db. `path` is the raw path below the mount point, for
- * example `/ws_01j/_changes`. Membership itself is looked up by the caller.
+ * example `/ws_01j…__frame/_changes`. Membership and role rules are applied by the gate.
  */
 export function classifyDbRequest(user: User, method: string, path: string): DbDecision {
   const raw = path.replace(/^\//, '').split('/');
@@ -143,32 +76,67 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
   if (bad || segments.some((s) => s.includes('\0'))) {
     return { kind: 'deny', status: 400, reason: 'The request path has empty or relative segments.' };
   }
-  const [first = '', second] = segments;
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
+  const [first = ''] = segments;
   const read = method === 'GET' || method === 'HEAD';
 
-  if (first === '') {
-    return read || user.admin ? { kind: 'allow' } : adminOnly('/db/');
-  }
-  if (first === '_session') return { kind: 'session' };
-  if (user.admin) {
-    if (isWorkspaceDb(first) && segments.length === 1 && method === 'DELETE')
-      return { kind: 'delete', db: first };
-    return { kind: 'allow' };
-  }
-  if (first.startsWith('_')) return adminOnly(`/db/${first}`);
-  if (!isWorkspaceDb(first)) {
+  if (first === '') return read || user.admin ? { kind: 'allow' } : adminOnly('Writing to /db/');
+  if (first === '_session') {
+    if (read) return { kind: 'session' };
     return {
       kind: 'deny',
       status: 403,
-      reason: `Only workspace databases (ws_<lowercase id>) can be used; "${first}" is reserved for administrators.`,
+      reason: 'CouchDB sessions are not used here; sign in with POST /api/auth/login and send the token.',
     };
   }
-  const isDbRoot = segments.length === 1 || (segments.length === 2 && second === '');
-  if (isDbRoot && method === 'PUT') return { kind: 'create', db: first };
-  if (isDbRoot && method === 'DELETE') return { kind: 'delete', db: first };
-  if (!read && second !== undefined && MANAGEMENT.has(second))
-    return { kind: 'member', db: first, need: MANAGERS };
-  return { kind: 'member', db: first, need: 'any' };
+  if (user.admin) return { kind: 'allow' };
+  if (first.startsWith('_')) return adminOnly(`/db/${first}`);
+  const db = parseWorkspaceDb(first);
+  if (!db) {
+    return {
+      kind: 'deny',
+      status: 403,
+      reason: `"${first}" is not a workspace database (ws_<workspace id>__<collection>); other databases are reserved for administrators.`,
+    };
+  }
+
+  const rest = segments.slice(1);
+  if (rest.length === 0) {
+    if (read) return { kind: 'member', db };
+    if (method === 'PUT') return { kind: 'member', db };
+    if (method === 'POST') return { kind: 'write', db, op: 'post' };
+    return adminOnly('Deleting a workspace database (delete the organization instead)');
+  }
+
+  // The document id: `_local/x` and `_design/x` take two segments (or one with an encoded slash).
+  let docId = rest[0] as string;
+  let tail = rest.slice(1);
+  if ((docId === '_local' || docId === '_design') && tail.length > 0) {
+    docId = `${docId}/${tail[0] as string}`;
+    tail = tail.slice(1);
+  }
+  const isDesign = docId.startsWith('_design/') || docId === '_design';
+  const isLocal = docId.startsWith('_local/');
+
+  if (read) {
+    // Views, shows, lists and rewrites run code from design documents; never for members.
+    if (isDesign && tail.some((s) => s.startsWith('_'))) return adminOnly('Design document functions');
+    if (docId === '_temp_view' || docId === '_view_cleanup') return adminOnly(docId);
+    return { kind: 'member', db };
+  }
+  if (method === 'POST' && rest.length === 1) {
+    if (READ_POSTS.has(docId)) return { kind: 'member', db };
+    if (docId === '_bulk_docs') return { kind: 'write', db, op: 'bulk' };
+    return adminOnly(`POST ${docId}`);
+  }
+  if ((method === 'PUT' || method === 'DELETE') && tail.length === 0) {
+    if (isLocal) return { kind: 'member', db };
+    if (isDesign) return adminOnly('Writing design documents');
+    if (docId.startsWith('_')) return adminOnly(`${method} ${docId}`);
+    return { kind: 'write', db, op: method === 'PUT' ? 'put' : 'delete', docId };
+  }
+  if ((method === 'PUT' || method === 'DELETE') && tail.length > 0) return adminOnly('Writing attachments');
+  return adminOnly(`${method} on /db/${first}/${rest.join('/')}`);
 }
 
 function adminOnly(what: string): DbDecision {

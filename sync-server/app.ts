@@ -8,42 +8,68 @@ import express, {
   type Response,
 } from 'express';
 import pkg from '../package.json' with { type: 'json' };
-import { Access } from './access';
+import { join } from 'node:path';
 import { authRoutes, createAuthenticator, sendError } from './auth';
+import { blobRoutes, DEFAULT_MAX_BLOB_BYTES } from './blobRoutes';
+import { fileBlobStore, type BlobStore } from './blobs';
 import type { Config } from './config';
+import { corsGate } from './cors';
 import { createEmbeddedBackend, createProxyBackend, type CouchBackend } from './couch';
 import { lockDataDir } from './datalock';
+import type { FormatLookup } from './export';
+import { exportRoutes } from './exportRoutes';
+import { serverFormats } from './formats';
 import { dbGate } from './gate';
 import { crossOriginIsolationHeaders } from './headers';
+import { orgRoutes } from './orgRoutes';
+import { emptyOrgsFile, OrgsFileSchema, OrgStore } from './orgs';
+import { LoginLimiter } from './ratelimit';
+import { couchRecords, fileRecords } from './records';
+import { ResetStore } from './resets';
 import { staticApp } from './static';
 import { TokenStore } from './tokens';
 import { UserStore } from './users';
 
 export const VERSION: string = pkg.version;
 
+/**
+ * Everything the server holds. Its state is the CouchDB backend (documents, and with
+ * COUCHDB_URL the accounts and organizations too), the record files in the data directory
+ * (embedded mode) and the blob store; nothing else survives a request.
+ */
 export interface Services {
   users: UserStore;
   tokens: TokenStore;
-  access: Access;
+  orgs: OrgStore;
+  resets: ResetStore;
+  limiter: LoginLimiter;
   backend: CouchBackend;
+  blobs: BlobStore;
+  formats: FormatLookup;
 }
 
-export function createServices(config: Config): Services {
+export function createServices(config: Config, formats: FormatLookup = serverFormats): Services {
+  const records = config.couchdbUrl ? couchRecords(config.couchdbUrl) : fileRecords(config.dataDir);
   return {
-    users: new UserStore(config.dataDir),
-    tokens: new TokenStore(config.dataDir),
-    access: new Access(config.dataDir),
+    users: new UserStore(records),
+    tokens: new TokenStore(records, config.tokenLifetimeMs),
+    orgs: new OrgStore(records.open('orgs', OrgsFileSchema, emptyOrgsFile)),
+    resets: new ResetStore(records),
+    limiter: new LoginLimiter(config.loginLimits),
     backend: config.couchdbUrl
       ? createProxyBackend(config.couchdbUrl)
       : createEmbeddedBackend(config.dataDir),
+    blobs: fileBlobStore(config.blobDir ?? join(config.dataDir, 'blobs')),
+    formats,
   };
 }
 
 export function createApp(config: Config, services: Services = createServices(config)): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind a reverse proxy the real client address and scheme come from X-Forwarded-*.
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy the real client address (for the login limit) and scheme (for
+  // the CORS origin check) come from X-Forwarded-*, believed only from these addresses.
+  app.set('trust proxy', config.trustProxy ?? 'loopback');
 
   // First, so static files, /db, errors and 404s are all cross-origin isolated.
   app.use((_req, res, next) => {
@@ -57,17 +83,29 @@ export function createApp(config: Config, services: Services = createServices(co
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ok: true, version: VERSION });
   });
-  app.use('/api/auth', authRoutes(services, requireAuth));
-  app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
-
+  const cors = corsGate(config.origins ?? []);
   const backendReady: RequestHandler = (_req, _res, next) => {
     services.backend.start().then(() => next(), next);
   };
+  app.use('/api', cors, (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api/auth', authRoutes({ ...services, registration: config.registration ?? 'open' }, requireAuth));
+  app.use('/api', orgRoutes(services, requireAuth));
+  app.use(
+    '/api/workspaces/:ws/blobs',
+    blobRoutes({ ...services, maxBlobBytes: config.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES }, requireAuth),
+  );
+  app.use('/api/workspaces/:ws', backendReady, exportRoutes(services, requireAuth));
+  app.use('/api', requireAuth, (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
+
   app.use(
     '/db',
+    cors,
     requireAuth,
     backendReady,
-    dbGate(services.access, services.backend),
+    dbGate(services.orgs, services.backend),
     services.backend.handler,
   );
 
@@ -82,14 +120,21 @@ export function createApp(config: Config, services: Services = createServices(co
       res.destroy();
       return;
     }
-    if (status >= 500) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
-    const reason = status >= 500 ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
-    sendError(
-      res,
-      status,
-      status >= 500 ? 'server_error' : status === 404 ? 'not_found' : 'bad_request',
-      reason,
-    );
+    const upstream = status === 502;
+    if (status >= 500 && !upstream) console.error(`loupe: ${req.method} ${req.originalUrl} failed:`, err);
+    const reason =
+      status >= 500 && !upstream ? 'The server hit an unexpected error; see its log.' : errorMessage(err);
+    const code =
+      status === 502
+        ? 'bad_gateway'
+        : status >= 500
+          ? 'server_error'
+          : status === 404
+            ? 'not_found'
+            : status === 413
+              ? 'too_large'
+              : 'bad_request';
+    sendError(res, status, code, reason);
   });
 
   return app;

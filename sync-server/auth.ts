@@ -7,9 +7,11 @@ import express, {
   type Router,
 } from 'express';
 import * as v from 'valibot';
-import type { Access } from './access';
+import { orgSummary, type OrgStore } from './orgs';
+import { LoginLimiter } from './ratelimit';
+import type { ResetStore } from './resets';
 import type { TokenStore } from './tokens';
-import type { User, UserStore } from './users';
+import { checkPassword, UserError, type User, type UserStore } from './users';
 
 /**
  * Who is calling: a bearer token from /api/auth/login, or HTTP Basic credentials so that
@@ -21,10 +23,16 @@ export interface Auth {
   token?: string;
 }
 
+/** Who may register: anyone, only people holding an invitation, or nobody (CLI only). */
+export type Registration = 'open' | 'invite' | 'closed';
+
 export interface AuthDeps {
+  registration?: Registration;
   users: UserStore;
   tokens: TokenStore;
-  access: Access;
+  orgs: OrgStore;
+  resets: ResetStore;
+  limiter: LoginLimiter;
 }
 
 const authOf = new WeakMap<Request, Auth>();
@@ -70,8 +78,8 @@ export function createAuthenticator(deps: AuthDeps) {
     return deps.users.verify(name, password);
   }
 
-  /** Resolves the caller, or returns the reason for a 401. */
-  async function authenticate(req: Request): Promise<Auth | string> {
+  /** Resolves the caller, or returns the reason for a 401 (or the seconds to wait, for a 429). */
+  async function authenticate(req: Request): Promise<Auth | string | { retryAfter: number }> {
     const header = req.headers.authorization;
     if (!header) return MISSING;
     const [scheme = '', ...rest] = header.trim().split(/\s+/);
@@ -85,7 +93,12 @@ export function createAuthenticator(deps: AuthDeps) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return 'The Basic credentials are malformed: expected base64 of "username:password".';
-      const user = await checkBasic(normalizeName(decoded.slice(0, colon)), decoded.slice(colon + 1));
+      const name = normalizeName(decoded.slice(0, colon));
+      const ip = req.ip ?? '';
+      const retryAfter = deps.limiter.retryAfter(name, ip);
+      if (retryAfter > 0) return { retryAfter };
+      const user = await checkBasic(name, decoded.slice(colon + 1));
+      if (!user) deps.limiter.fail(name, ip);
       return user ? { user } : 'Invalid username or password.';
     }
     return `Unsupported Authorization scheme "${scheme}": use Bearer or Basic.`;
@@ -94,6 +107,7 @@ export function createAuthenticator(deps: AuthDeps) {
   const requireAuth: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     authenticate(req).then((result) => {
       if (typeof result === 'string') return sendError(res, 401, 'unauthorized', result);
+      if ('retryAfter' in result) return tooMany(res, result.retryAfter);
       authOf.set(req, result);
       next();
     }, next);
@@ -106,43 +120,196 @@ export function normalizeName(name: string): string {
   return name.trim().toLowerCase();
 }
 
-const LoginSchema = v.object({
-  username: v.pipe(v.string('username must be a string'), v.nonEmpty('username is required')),
-  password: v.pipe(v.string('password must be a string'), v.nonEmpty('password is required')),
-});
+function tooMany(res: Response, seconds: number, what = 'failed sign-ins'): void {
+  res.setHeader('Retry-After', String(seconds));
+  sendError(
+    res,
+    429,
+    'too_many_requests',
+    `Too many ${what} for this account or address. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+  );
+}
 
-/** /api/auth/login, /logout and /me. */
+const text = (what: string) =>
+  v.pipe(v.string(`${what} must be a string`), v.nonEmpty(`${what} is required`));
+const LoginSchema = v.object({ username: text('username'), password: text('password') });
+const PasswordChangeSchema = v.object({
+  currentPassword: text('currentPassword'),
+  newPassword: text('newPassword'),
+});
+const RegisterSchema = v.object({
+  username: text('username'),
+  password: text('password'),
+  invitation: v.optional(v.string()),
+});
+const ResetRequestSchema = v.object({ username: text('username') });
+const ResetSchema = v.object({ token: text('token'), newPassword: text('newPassword') });
+
+/** Parses a JSON body with a schema, or answers 400 naming the expected shape. */
+export function bodyOf<T>(
+  schema: v.GenericSchema<unknown, T>,
+  req: Request,
+  res: Response,
+  shape: string,
+): T | undefined {
+  const body = v.safeParse(schema, req.body);
+  if (body.success) return body.output;
+  sendError(res, 400, 'bad_request', `Send JSON ${shape}: ${v.summarize(body.issues)}`);
+  return undefined;
+}
+
+/** Runs an async route body; user, organization and other known refusals become their status. */
+export function handle(
+  fn: (req: Request, res: Response) => Promise<void>,
+): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    fn(req, res).catch((err: unknown) => {
+      if (err instanceof UserError) return sendError(res, err.status, err.code, err.message);
+      if (err instanceof Error && 'status' in err && 'code' in err && typeof err.status === 'number')
+        return sendError(res, err.status, String(err.code), err.message);
+      next(err);
+    });
+  };
+}
+
+/** /api/auth: register, login, logout, me, password change and reset. */
 export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router {
   const router = express.Router();
-  const json = express.json({ limit: '16kb' });
+  router.use(express.json({ limit: '16kb' }));
+  // Reset requests write to the log; a few per account and address per quarter hour is plenty.
+  const resetLimiter = new LoginLimiter({ windowMs: 15 * 60 * 1000, maxPerUser: 3, maxPerIp: 20 });
 
-  router.post('/login', json, (req, res, next) => {
-    const body = v.safeParse(LoginSchema, req.body);
-    if (!body.success) {
-      return sendError(
-        res,
-        400,
-        'bad_request',
-        `Send JSON {"username", "password"}: ${v.summarize(body.issues)}`,
-      );
-    }
-    (async () => {
-      const user = await deps.users.verify(normalizeName(body.output.username), body.output.password);
-      if (!user) return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
-      const { token, expiresAt } = await deps.tokens.issue(user.name);
-      res.json({ token, expiresAt: new Date(expiresAt).toISOString(), user });
-    })().catch(next);
-  });
+  const session = async (res: Response, user: User, status = 200) => {
+    const { token, expiresAt } = await deps.tokens.issue(user.name);
+    res.status(status).json({ token, expiresAt: new Date(expiresAt).toISOString(), user });
+  };
 
-  router.post('/logout', requireAuth, (req, res, next) => {
-    const { token } = getAuth(req);
-    (token ? deps.tokens.revoke(token) : Promise.resolve()).then(() => res.json({ ok: true }), next);
-  });
+  router.post(
+    '/register',
+    handle(async (req, res) => {
+      const body = bodyOf(RegisterSchema, req, res, '{"username", "password", "invitation"?}');
+      if (!body) return;
+      const name = normalizeName(body.username);
+      const mode = deps.registration ?? 'open';
+      // The very first account can always be made, so a fresh server can be set up.
+      if (mode !== 'open' && (await deps.users.count()) > 0) {
+        if (mode === 'closed' || !body.invitation)
+          return sendError(
+            res,
+            403,
+            'registration_closed',
+            mode === 'closed'
+              ? 'This server does not take registrations; ask an administrator for an account.'
+              : 'This server takes registrations only with an invitation; open the invitation link you were sent.',
+          );
+        // Throws 404/410/403 for an unknown, expired or someone else's invitation.
+        await deps.orgs.lookup(body.invitation, name);
+      }
+      const user = await deps.users.register(name, body.password);
+      if (user.admin) console.log(`loupe: "${user.name}" registered first and is the administrator.`);
+      await session(res, user, 201);
+    }),
+  );
 
-  router.get('/me', requireAuth, (req, res, next) => {
-    const { user } = getAuth(req);
-    deps.access.databasesOf(user.name).then((databases) => res.json({ user, databases }), next);
-  });
+  router.post(
+    '/login',
+    handle(async (req, res) => {
+      const body = bodyOf(LoginSchema, req, res, '{"username", "password"}');
+      if (!body) return;
+      const name = normalizeName(body.username);
+      const ip = req.ip ?? '';
+      const wait = deps.limiter.retryAfter(name, ip);
+      if (wait > 0) return tooMany(res, wait);
+      const user = await deps.users.verify(name, body.password);
+      if (!user) {
+        deps.limiter.fail(name, ip);
+        return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
+      }
+      deps.limiter.succeed(name);
+      await session(res, user);
+    }),
+  );
+
+  router.post(
+    '/logout',
+    requireAuth,
+    handle(async (req, res) => {
+      const { token } = getAuth(req);
+      if (token) await deps.tokens.revoke(token);
+      res.json({ ok: true });
+    }),
+  );
+
+  router.get(
+    '/me',
+    requireAuth,
+    handle(async (req, res) => {
+      const { user } = getAuth(req);
+      const orgs = await deps.orgs.orgsOf(user.name);
+      res.json({ user, orgs: orgs.map(({ org, role }) => orgSummary(org, role)) });
+    }),
+  );
+
+  router.post(
+    '/password',
+    requireAuth,
+    handle(async (req, res) => {
+      const body = bodyOf(PasswordChangeSchema, req, res, '{"currentPassword", "newPassword"}');
+      if (!body) return;
+      const { user } = getAuth(req);
+      const ip = req.ip ?? '';
+      const wait = deps.limiter.retryAfter(user.name, ip);
+      if (wait > 0) return tooMany(res, wait);
+      if (!(await deps.users.verify(user.name, body.currentPassword))) {
+        deps.limiter.fail(user.name, ip);
+        return sendError(res, 401, 'unauthorized', 'The current password is not right.');
+      }
+      await deps.users.setPassword(user.name, body.newPassword);
+      await deps.tokens.revokeAllFor(user.name);
+      await session(res, user);
+    }),
+  );
+
+  router.post(
+    '/reset/request',
+    handle(async (req, res) => {
+      const body = bodyOf(ResetRequestSchema, req, res, '{"username"}');
+      if (!body) return;
+      const name = normalizeName(body.username);
+      const ip = req.ip ?? '';
+      const wait = resetLimiter.retryAfter(name, ip);
+      if (wait > 0) return tooMany(res, wait, 'password reset requests');
+      resetLimiter.fail(name, ip);
+      // The same answer whether or not the account exists.
+      if (await deps.users.get(name)) {
+        const { token, expiresAt } = await deps.resets.issue(name);
+        console.log(
+          `loupe: password reset for "${name}": token ${token} (valid until ${new Date(expiresAt).toISOString()}; POST /api/auth/reset {"token", "newPassword"})`,
+        );
+      }
+      res.status(202).json({ ok: true });
+    }),
+  );
+
+  router.post(
+    '/reset',
+    handle(async (req, res) => {
+      const body = bodyOf(ResetSchema, req, res, '{"token", "newPassword"}');
+      if (!body) return;
+      checkPassword(body.newPassword);
+      const name = await deps.resets.consume(body.token);
+      if (!name || !(await deps.users.get(name)))
+        return sendError(
+          res,
+          400,
+          'bad_request',
+          'This reset token is unknown, used or expired. Request a new one.',
+        );
+      await deps.users.setPassword(name, body.newPassword);
+      await deps.tokens.revokeAllFor(name);
+      res.json({ ok: true });
+    }),
+  );
 
   return router;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as v from 'valibot';
+import type { LoginLimits } from './ratelimit';
 
 export interface Config {
   port: number;
@@ -12,6 +13,20 @@ export interface Config {
   couchdbUrl?: string;
   /** Admin account created on start when no accounts exist yet. */
   bootstrapAdmin?: { username: string; password: string };
+  /** Origins besides the server's own allowed to call /api and /db (LOUPE_ORIGIN, comma-separated). */
+  origins?: string[];
+  /** Largest media blob accepted, in bytes (LOUPE_MAX_BLOB_MB). */
+  maxBlobBytes?: number;
+  /** Lifetime of sign-in tokens (LOUPE_TOKEN_DAYS). */
+  tokenLifetimeMs?: number;
+  /** Where blobs are stored (LOUPE_BLOB_DIR); default `<data>/blobs`. */
+  blobDir?: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-* to believe (LOUPE_TRUST_PROXY); default loopback. */
+  trustProxy?: string;
+  /** Who may register (LOUPE_REGISTRATION): open (default), invite, closed. */
+  registration?: 'open' | 'invite' | 'closed';
+  /** Failed sign-in limits; tests lower them. */
+  loginLimits?: LoginLimits;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +70,24 @@ const EnvSchema = v.pipe(
         ),
       ),
     ),
+    LOUPE_ORIGIN: v.optional(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.check(
+          (s) => s === '' || s.split(',').every((o) => isOrigin(o.trim())),
+          (i) =>
+            `LOUPE_ORIGIN must be origins such as https://loupe.example.com, separated by commas (got "${String(i.input)}")`,
+        ),
+      ),
+    ),
+    LOUPE_MAX_BLOB_MB: optionalNumber('LOUPE_MAX_BLOB_MB', 1, 1024 * 1024),
+    LOUPE_TOKEN_DAYS: optionalNumber('LOUPE_TOKEN_DAYS', 1, 3650),
+    LOUPE_BLOB_DIR: v.optional(v.pipe(v.string(), v.trim())),
+    LOUPE_TRUST_PROXY: v.optional(v.pipe(v.string(), v.trim())),
+    LOUPE_REGISTRATION: v.optional(
+      v.picklist(['open', 'invite', 'closed'], 'LOUPE_REGISTRATION must be open, invite or closed'),
+    ),
     LOUPE_ADMIN_USER: v.optional(
       v.pipe(
         v.string(),
@@ -93,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     appDir: resolve(cwd, e.LOUPE_APP_DIR),
   };
   if (e.COUCHDB_URL) config.couchdbUrl = e.COUCHDB_URL.replace(/\/+$/, '');
+  if (e.LOUPE_ORIGIN) config.origins = e.LOUPE_ORIGIN.split(',').map((o) => o.trim());
+  if (e.LOUPE_MAX_BLOB_MB !== undefined) config.maxBlobBytes = e.LOUPE_MAX_BLOB_MB * 1024 * 1024;
+  if (e.LOUPE_TOKEN_DAYS !== undefined) config.tokenLifetimeMs = e.LOUPE_TOKEN_DAYS * 86_400_000;
+  if (e.LOUPE_BLOB_DIR) config.blobDir = resolve(cwd, e.LOUPE_BLOB_DIR);
+  if (e.LOUPE_TRUST_PROXY) config.trustProxy = e.LOUPE_TRUST_PROXY;
+  if (e.LOUPE_REGISTRATION) config.registration = e.LOUPE_REGISTRATION;
   if (e.LOUPE_ADMIN_USER && e.LOUPE_ADMIN_PASSWORD) {
     config.bootstrapAdmin = { username: e.LOUPE_ADMIN_USER, password: e.LOUPE_ADMIN_PASSWORD };
   }
@@ -103,6 +142,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 export function loadDataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   const dir = env.LOUPE_DATA_DIR?.trim();
   return resolve(cwd, dir || './data');
+}
+
+function optionalNumber(name: string, min: number, max: number) {
+  return v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(
+        /^\d+$/,
+        (i) => `${name} must be a whole number from ${min} to ${max} (got "${String(i.input)}")`,
+      ),
+      v.transform(Number),
+      v.minValue(min, `${name} must be at least ${min}`),
+      v.maxValue(max, `${name} must be at most ${max}`),
+    ),
+  );
+}
+
+function isOrigin(s: string): boolean {
+  try {
+    const url = new URL(s);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === s.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrl(s: string): boolean {

@@ -10,17 +10,30 @@ import { join, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import expressPouchDB from 'express-pouchdb';
+import { deleteDB, getOrCreateDB } from 'express-pouchdb/lib/create-or-delete-dbs.js';
 import PouchDB from 'pouchdb-node';
 import { redact } from './config';
+import type { CouchDoc } from './rules';
 
 /**
  * The CouchDB endpoint behind the /db gate: either the embedded express-pouchdb store or a
  * streaming proxy to an external Apache CouchDB. The gate only ever sees this interface.
  */
 export interface CouchBackend {
-  /** Serves a request whose url is relative to /db. */
+  /**
+   * Serves a request whose url is relative to /db. When the gate has parsed the body
+   * (`req.body` with body-parser's `req._body` flag), that parsed body is what is sent on.
+   */
   handler: RequestHandler;
   exists(db: string): Promise<boolean>;
+  /** The current versions of documents (undefined for missing or deleted ones). */
+  getDocs(db: string, ids: readonly string[]): Promise<Map<string, CouchDoc | undefined>>;
+  /** All live documents of a database (for exports). */
+  allDocs(db: string): Promise<CouchDoc[]>;
+  /** Creates a database if it does not exist. */
+  createDatabase(db: string): Promise<void>;
+  /** Deletes a database if it exists. */
+  deleteDatabase(db: string): Promise<void>;
   /** Opens the backend; memoized, and awaited before any request reaches `handler`. */
   start(): Promise<void>;
   describe: string;
@@ -34,10 +47,33 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
   const Pouch = PouchDB.defaults({ prefix });
   // minimumForPouchDB leaves out /_config, /_users, /_replicate, sessions and CORS: the
   // gate in front is the only authority, so there is no admin party to lock down.
-  const app = expressPouchDB({ mode: 'minimumForPouchDB' });
+  // Views and temporary views evaluate JavaScript from documents; the gate refuses them and
+  // they are not even mounted.
+  const app = expressPouchDB({
+    mode: 'minimumForPouchDB',
+    overrideMode: { exclude: ['routes/temp-views', 'routes/views', 'routes/view-cleanup'] },
+  });
   let started: Promise<void> | undefined;
+  const openDb = (db: string) => getOrCreateDB(Pouch, db);
   return {
     handler: app,
+    async getDocs(db, ids) {
+      const result = new Map<string, CouchDoc | undefined>();
+      if (ids.length === 0) return result;
+      const { rows } = await (await openDb(db)).allDocs({ keys: [...ids], include_docs: true });
+      for (const row of rows) result.set(row.key, row.doc && !row.doc._deleted ? row.doc : undefined);
+      return result;
+    },
+    async allDocs(db) {
+      const { rows } = await (await openDb(db)).allDocs({ include_docs: true });
+      return rows.flatMap((row) => (row.doc && !row.id.startsWith('_design/') ? [row.doc] : []));
+    },
+    async createDatabase(db) {
+      await (await openDb(db)).info();
+    },
+    async deleteDatabase(db) {
+      await deleteDB(Pouch, db);
+    },
     start() {
       // Listing the databases opens the store, so a broken data directory fails the start
       // rather than the first request.
@@ -61,6 +97,10 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
       await started.catch(() => undefined);
       const open = [...(Pouch.__dbCacheMap?.values() ?? [])];
       Pouch.__dbCacheMap?.clear();
+      // pouchdb-all-dbs keeps its own handle on its bookkeeping database; a second handle
+      // on the same name shares the LevelDB store, and closing it releases the lock for
+      // other processes (the CLI's export).
+      open.push(new Pouch('pouch__all_dbs__'));
       await Promise.allSettled(open.map((db) => db.close()));
     },
   };
@@ -105,6 +145,40 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
       agent,
     });
 
+  /** A JSON request of the server's own (not a client's) to CouchDB. */
+  const json = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const out = upstream(method, path, {
+        accept: 'application/json',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+      });
+      out.on('response', (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (c: Buffer) => chunks.push(c));
+        incoming.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({
+              status: incoming.statusCode ?? 502,
+              body: text ? (JSON.parse(text) as unknown) : undefined,
+            });
+          } catch {
+            reject(
+              new Error(`CouchDB at ${shown} answered ${method} ${path} with something that is not JSON.`),
+            );
+          }
+        });
+        incoming.on('error', reject);
+      });
+      out.on('error', (err) => reject(new Error(`CouchDB at ${shown} could not be reached: ${err.message}`)));
+      out.end(payload);
+    });
+  const expect = (what: string, answer: { status: number }, ok: number[]) => {
+    if (!ok.includes(answer.status))
+      throw new Error(`CouchDB at ${shown} answered ${answer.status} to ${what}.`);
+  };
+
   const handler: RequestHandler = (req: Request, res: Response) => {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -112,6 +186,15 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
       if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name === 'cookie')
         continue;
       headers[name] = value;
+    }
+    // A body the gate already read and checked is sent as it was parsed.
+    const parsed = (req as Request & { _body?: boolean })._body
+      ? Buffer.from(JSON.stringify(req.body))
+      : undefined;
+    if (parsed) {
+      headers['content-length'] = parsed.length;
+      headers['content-type'] = 'application/json';
+      delete headers['content-encoding'];
     }
     const out = upstream(req.method, req.url, headers);
     out.on('response', (incoming) => {
@@ -139,11 +222,35 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
     res.on('close', () => {
       if (!res.writableFinished) out.destroy();
     });
-    pipeline(req, out, () => undefined);
+    if (parsed) out.end(parsed);
+    else pipeline(req, out, () => undefined);
   };
 
   return {
     handler,
+    async getDocs(db, ids) {
+      const result = new Map<string, CouchDoc | undefined>();
+      if (ids.length === 0) return result;
+      const answer = await json('POST', `/${encodeURIComponent(db)}/_all_docs?include_docs=true`, {
+        keys: ids,
+      });
+      expect(`_all_docs of ${db}`, answer, [200]);
+      for (const row of (answer.body as { rows: { key: string; doc?: CouchDoc | null }[] }).rows)
+        result.set(row.key, row.doc && !row.doc._deleted ? row.doc : undefined);
+      return result;
+    },
+    async allDocs(db) {
+      const answer = await json('GET', `/${encodeURIComponent(db)}/_all_docs?include_docs=true`);
+      expect(`_all_docs of ${db}`, answer, [200]);
+      const rows = (answer.body as { rows: { id: string; doc?: CouchDoc }[] }).rows;
+      return rows.flatMap((row) => (row.doc && !row.id.startsWith('_design/') ? [row.doc] : []));
+    },
+    async createDatabase(db) {
+      expect(`creating ${db}`, await json('PUT', `/${encodeURIComponent(db)}`), [201, 202, 412]);
+    },
+    async deleteDatabase(db) {
+      expect(`deleting ${db}`, await json('DELETE', `/${encodeURIComponent(db)}`), [200, 202, 404]);
+    },
     start: () => Promise.resolve(),
     describe: `CouchDB at ${shown}`,
     exists(db) {

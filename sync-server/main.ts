@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   console.log(`Databases: ${server.services.backend.describe}`);
   if ((await server.services.users.count()) === 0) {
     console.log(
-      'No accounts yet. Create one with: node --import tsx sync-server/cli.ts user add <name> --admin ' +
-        '(or set LOUPE_ADMIN_USER and LOUPE_ADMIN_PASSWORD).',
+      'No accounts yet. The first account registered in the app becomes the administrator; or create one with ' +
+        '"npx loupe-server create-admin <name>" (or set LOUPE_ADMIN_USER and LOUPE_ADMIN_PASSWORD).',
     );
   }
 }

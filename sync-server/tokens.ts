@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import * as v from 'valibot';
-import { JsonFile } from './jsonfile';
+import { fileRecords, type RecordBackend, type RecordStore } from './records';
 
 /**
- * Bearer tokens in `<data>/loupe/tokens.json`. Only the SHA-256 of a token is stored, so a
- * copy of the data directory cannot be used to sign in.
+ * Bearer tokens (`<data>/loupe/tokens.json`, or `loupe_meta` with COUCHDB_URL). Only the
+ * SHA-256 of a token is stored, so a copy of the data directory cannot be used to sign in.
  */
 export const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -20,18 +19,19 @@ export function hashToken(token: string): string {
 }
 
 export class TokenStore {
-  private readonly file: JsonFile<TokensFile>;
+  private readonly file: RecordStore<TokensFile>;
 
-  constructor(dataDir: string) {
-    this.file = new JsonFile(join(dataDir, 'loupe', 'tokens.json'), TokensFileSchema, () => ({
-      version: 1,
-      tokens: {},
-    }));
+  constructor(
+    where: string | RecordBackend,
+    private readonly lifetimeMs = TOKEN_LIFETIME_MS,
+  ) {
+    const records = typeof where === 'string' ? fileRecords(where) : where;
+    this.file = records.open('tokens', TokensFileSchema, () => ({ version: 1, tokens: {} }));
   }
 
   async issue(user: string, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = now + TOKEN_LIFETIME_MS;
+    const expiresAt = now + this.lifetimeMs;
     await this.file.update((data) => {
       // Drop expired tokens here so the file does not grow forever.
       for (const [key, entry] of Object.entries(data.tokens)) {
@@ -57,10 +57,12 @@ export class TokenStore {
     });
   }
 
-  async revokeAllFor(user: string): Promise<void> {
+  /** Signs a user out everywhere (but for `except`, the token kept after a password change). */
+  async revokeAllFor(user: string, except?: string): Promise<void> {
+    const keep = except === undefined ? undefined : hashToken(except);
     await this.file.update((data) => {
       for (const [key, entry] of Object.entries(data.tokens)) {
-        if (entry.user === user) delete data.tokens[key];
+        if (entry.user === user && key !== keep) delete data.tokens[key];
       }
     });
   }

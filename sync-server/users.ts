@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import * as v from 'valibot';
 import { MIN_PASSWORD_LENGTH, USERNAME, USERNAME_RULE } from './config';
-import { JsonFile } from './jsonfile';
 import { burnDecoy, hashPassword, PasswordHashSchema, verifyPassword } from './passwords';
+import { fileRecords, type RecordBackend, type RecordStore } from './records';
 
 /**
- * Accounts live in `<data>/loupe/users.json` rather than in a PouchDB database: LevelDB
- * locks its directory, and a plain file lets the accounts CLI work while the server runs.
+ * Accounts: `<data>/loupe/users.json` in the embedded mode (not a PouchDB database: LevelDB
+ * locks its directory, and a plain file lets the accounts CLI work while the server runs),
+ * or the `loupe_meta` database with COUCHDB_URL (see records.ts).
  */
 const UserRecordSchema = v.object({
   name: v.string(),
@@ -30,6 +30,13 @@ export interface User {
 
 export class UserError extends Error {
   override name = 'UserError';
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+    readonly code = 'bad_request',
+  ) {
+    super(message);
+  }
 }
 
 export function checkUsername(name: string): void {
@@ -43,13 +50,11 @@ export function checkPassword(password: string): void {
 }
 
 export class UserStore {
-  private readonly file: JsonFile<UsersFile>;
+  private readonly file: RecordStore<UsersFile>;
 
-  constructor(dataDir: string) {
-    this.file = new JsonFile(join(dataDir, 'loupe', 'users.json'), UsersFileSchema, () => ({
-      version: 1,
-      users: {},
-    }));
+  constructor(where: string | RecordBackend) {
+    const records = typeof where === 'string' ? fileRecords(where) : where;
+    this.file = records.open('users', UsersFileSchema, () => ({ version: 1, users: {} }));
   }
 
   async list(): Promise<User[]> {
@@ -79,10 +84,33 @@ export class UserStore {
       createdAt: new Date().toISOString(),
     };
     await this.file.update((data) => {
-      if (Object.hasOwn(data.users, name)) throw new UserError(`User "${name}" already exists.`);
+      if (Object.hasOwn(data.users, name))
+        throw new UserError(`User "${name}" already exists.`, 409, 'conflict');
       data.users[name] = record;
     });
     return toUser(record);
+  }
+
+  /**
+   * Creates an account; the first account on the server becomes an administrator. The
+   * check and the write are one update, so two first registrations cannot both be admin.
+   */
+  async register(name: string, password: string): Promise<User> {
+    checkUsername(name);
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    return this.file.update((data) => {
+      if (Object.hasOwn(data.users, name))
+        throw new UserError(`User "${name}" already exists.`, 409, 'conflict');
+      const record: UserRecord = {
+        name,
+        admin: Object.keys(data.users).length === 0,
+        password: hash,
+        createdAt: new Date().toISOString(),
+      };
+      data.users[name] = record;
+      return toUser(record);
+    });
   }
 
   /** Creates the account only if there are no accounts at all; returns whether it did. */

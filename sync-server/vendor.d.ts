@@ -25,7 +25,7 @@ declare module 'pouchdb-node' {
 
   export interface AllDocsResult {
     total_rows: number;
-    rows: { id: string; key: string; value: { rev: string }; doc?: PouchDoc }[];
+    rows: { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: PouchDoc | null }[];
   }
 
   export interface DatabaseOptions {
@@ -51,8 +51,27 @@ declare module 'pouchdb-node' {
     destroy(): Promise<void>;
   }
 
+  export interface ReplicationOptions {
+    live?: boolean;
+    retry?: boolean;
+    batch_size?: number;
+    back_off_function?: (delay: number) => number;
+  }
+
+  /** A running (live) replication; also a promise of its result when not live. */
+  export interface Replication extends Promise<ReplicationResult> {
+    on(event: 'change', listener: (info: { docs_written: number; docs_read: number }) => void): this;
+    on(event: 'paused' | 'active' | 'denied' | 'error' | 'complete', listener: (info: unknown) => void): this;
+    cancel(): void;
+  }
+
   export interface PouchDBStatic {
     new (name: string, options?: DatabaseOptions): PouchDatabase;
+    replicate(
+      source: PouchDatabase | string,
+      target: PouchDatabase | string,
+      options?: ReplicationOptions,
+    ): Replication;
     defaults(options: DatabaseOptions): PouchDBStatic;
     fetch(url: string | URL, init?: RequestInit): Promise<Response>;
     /** Installed by express-pouchdb (pouchdb-all-dbs). */
@@ -84,4 +103,12 @@ declare module 'express-pouchdb' {
   /** Without a PouchDB; call setPouchDB() before the first request. */
   function expressPouchDB(options?: ExpressPouchDBOptions): ExpressPouchDBApp;
   export default expressPouchDB;
+}
+
+declare module 'express-pouchdb/lib/create-or-delete-dbs.js' {
+  import type { PouchDatabase, PouchDBStatic } from 'pouchdb-node';
+
+  /** express-pouchdb's shared, serialized cache of open databases (creates on first use). */
+  export function getOrCreateDB(PouchDB: PouchDBStatic, name: string): Promise<PouchDatabase>;
+  export function deleteDB(PouchDB: PouchDBStatic, name: string): Promise<unknown>;
 }

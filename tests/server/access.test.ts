@@ -1,201 +1,153 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyDbRequest } from '../../sync-server/access';
-import { call, startTestServer, uniqueDb, userWithToken, type TestServer } from './helpers';
+import { classifyDbRequest, COLLECTIONS, parseWorkspaceDb } from '../../sync-server/access';
+import {
+  addMember,
+  call,
+  makeOrg,
+  startTestServer,
+  uniqueDb,
+  userWithToken,
+  type TestServer,
+} from './helpers';
 
-describe('database access', () => {
+const ORG = '01jd8x0000000000000000000a';
+
+describe('workspace databases through the gate', () => {
   let server: TestServer;
   let alice: string;
   let bob: string;
-  let carol: string;
   let admin: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await userWithToken(server, 'alice');
     bob = await userWithToken(server, 'bob');
-    carol = await userWithToken(server, 'carol');
     admin = await userWithToken(server, 'root', 'admin-password', true);
   });
   afterAll(() => server.stop());
 
-  it('makes the creator of a new workspace database its owner', async () => {
-    const db = uniqueDb();
-    const created = await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    expect(created.status).toBe(201);
-    expect(await server.services.access.roleOf(db, 'alice')).toBe('owner');
-    const me = await call(server, '/api/auth/me', { auth: alice });
-    expect(me.body).toMatchObject({ databases: [{ db, role: 'owner' }] });
-
-    const doc = await call(server, `/db/${db}/doc1`, { method: 'PUT', auth: alice, json: { label: 'cat' } });
-    expect(doc.status).toBe(201);
-    const read = await call(server, `/db/${db}/doc1`, { auth: alice });
-    expect(read.body).toMatchObject({ _id: 'doc1', label: 'cat' });
-
-    // Creating it again is the store's own 412, and does not change ownership.
-    const again = await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    expect(again.status).toBe(412);
-  });
-
-  it('forbids non-members (403) and allows members after addMember', async () => {
-    const db = uniqueDb();
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: alice })).status).toBe(201);
-    await call(server, `/db/${db}/doc1`, { method: 'PUT', auth: alice, json: { n: 1 } });
-
-    for (const [method, path] of [
-      ['GET', `/db/${db}`],
-      ['GET', `/db/${db}/doc1`],
-      ['GET', `/db/${db}/_changes`],
-      ['POST', `/db/${db}/_bulk_docs`],
-      ['PUT', `/db/${db}`],
-      ['DELETE', `/db/${db}`],
-    ] as const) {
-      const res = await call(server, path, {
-        method,
-        auth: bob,
-        json: method === 'POST' ? { docs: [] } : undefined,
-      });
-      expect(res.status, `${method} ${path}`).toBe(403);
-      const reason = method === 'DELETE' ? 'Only an owner' : 'not a member';
-      expect(res.body, `${method} ${path}`).toMatchObject({
-        error: 'forbidden',
-        reason: expect.stringContaining(reason),
-      });
+  it('creates one database per collection with the organization, and the owner reads and writes them', async () => {
+    const org = await makeOrg(server, alice, 'Acme');
+    expect(Object.keys(org.databases).sort()).toEqual([...COLLECTIONS].sort());
+    for (const collection of COLLECTIONS) {
+      expect(org.databases[collection]).toBe(`ws_${org.id}__${collection}`);
+      expect(await server.services.backend.exists(org.databases[collection])).toBe(true);
+      const info = await call(server, `/db/${org.databases[collection]}`, { auth: alice });
+      expect(info.status, collection).toBe(200);
     }
-
-    await server.services.access.addMember(db, 'bob', 'worker');
-    const read = await call(server, `/db/${db}/doc1`, { auth: bob });
-    expect(read.status).toBe(200);
-    const write = await call(server, `/db/${db}/_bulk_docs`, {
-      method: 'POST',
-      auth: bob,
-      json: { docs: [{ _id: 'b1' }] },
+    const put = await call(server, `/db/${org.databases.frame}/j1:0`, {
+      method: 'PUT',
+      auth: alice,
+      json: { job_id: 'j1', frame: 0, objects: {}, removed: {}, updated_date: 'x' },
     });
-    expect(write.status).toBe(201);
-    // Still not for carol.
-    expect((await call(server, `/db/${db}/doc1`, { auth: carol })).status).toBe(403);
+    expect(put.status).toBe(201);
+    const read = await call(server, `/db/${org.databases.frame}/j1:0`, { auth: alice });
+    expect(read.body).toMatchObject({ _id: 'j1:0', job_id: 'j1' });
+    // PUT of an existing database is the store's own 412, and changes nothing.
+    expect((await call(server, `/db/${org.databases.frame}`, { method: 'PUT', auth: alice })).status).toBe(
+      412,
+    );
   });
 
-  it('does not let a second user take over an existing database name', async () => {
-    const db = uniqueDb();
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: alice })).status).toBe(201);
-    const res = await call(server, `/db/${db}`, { method: 'PUT', auth: bob });
-    expect(res.status).toBe(403);
-    expect(await server.services.access.roleOf(db, 'bob')).toBeUndefined();
+  it('refuses non-members with 403 and lets them in once they are members', async () => {
+    const org = await makeOrg(server, alice, 'Private');
+    const path = `/db/${org.databases.task}/_all_docs`;
+    const refused = await call(server, path, { auth: bob });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      error: 'forbidden',
+      reason: expect.stringContaining('not a member'),
+    });
+    await addMember(server, org.id, 'bob', 'worker');
+    expect((await call(server, path, { auth: bob })).status).toBe(200);
   });
 
-  it('does not let a user claim a database that an admin created', async () => {
-    const db = uniqueDb();
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: admin })).status).toBe(201);
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: bob })).status).toBe(403);
-    expect(await server.services.access.members(db)).toEqual([]);
+  it('answers 404 for a workspace that does not exist', async () => {
+    const res = await call(server, `/db/${uniqueDb()}/_all_docs`, { auth: alice });
+    expect(res.status).toBe(404);
   });
 
-  it('keeps design docs and _security to owners and maintainers', async () => {
-    const db = uniqueDb();
-    await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    await server.services.access.addMember(db, 'bob', 'worker');
-    const ddoc = { views: { all: { map: 'function (doc) { emit(doc._id); }' } } };
-    const byWorker = await call(server, `/db/${db}/_design/x`, { method: 'PUT', auth: bob, json: ddoc });
-    expect(byWorker.status).toBe(403);
-    expect(byWorker.body).toMatchObject({ reason: expect.stringContaining('owner or maintainer') });
-    const byOwner = await call(server, `/db/${db}/_design/x`, { method: 'PUT', auth: alice, json: ddoc });
-    expect(byOwner.status).toBe(201);
-    // Reading design docs is fine for any member.
-    expect((await call(server, `/db/${db}/_design/x`, { auth: bob })).status).toBe(200);
-  });
-
-  it('lets only owners or admins delete a database, and frees the name', async () => {
-    const db = uniqueDb();
-    await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    await server.services.access.addMember(db, 'bob', 'maintainer');
-    expect((await call(server, `/db/${db}`, { method: 'DELETE', auth: bob })).status).toBe(403);
-    expect((await call(server, `/db/${db}`, { method: 'DELETE', auth: alice })).status).toBe(200);
-    expect(await server.services.access.members(db)).toEqual([]);
-    // The name is free again; carol may create it and becomes its owner.
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: carol })).status).toBe(201);
-    expect(await server.services.access.roleOf(db, 'carol')).toBe('owner');
-    expect(await server.services.access.roleOf(db, 'alice')).toBeUndefined();
-  });
-
-  it('keeps server-level endpoints and non-workspace names to admins', async () => {
-    for (const path of [
-      '/db/_all_dbs',
-      '/db/_config',
-      '/db/_users',
-      '/db/_replicate',
-      '/db/_active_tasks',
-      '/db/otherdb',
-    ]) {
-      const res = await call(server, path, { auth: alice });
-      expect(res.status, path).toBe(403);
+  it('keeps server-level endpoints and other databases to administrators', async () => {
+    for (const path of ['/db/_all_dbs', '/db/_config', '/db/_users', '/db/_replicator', '/db/otherdb']) {
+      expect((await call(server, path, { auth: alice })).status, path).toBe(403);
     }
-    expect((await call(server, '/db/notws', { method: 'PUT', auth: alice })).status).toBe(403);
     const all = await call(server, '/db/_all_dbs', { auth: admin });
     expect(all.status).toBe(200);
     expect(Array.isArray(all.body)).toBe(true);
   });
 
-  it('answers the root and _session for any signed-in user', async () => {
+  it('answers the root and GET _session for any signed-in user', async () => {
     const root = await call(server, '/db/', { auth: alice });
     expect(root.status).toBe(200);
-    expect(root.body).toMatchObject({ 'express-pouchdb': 'Welcome!' });
     const session = await call(server, '/db/_session', { auth: alice });
     expect(session.body).toMatchObject({ ok: true, userCtx: { name: 'alice', roles: [] } });
     const adminSession = await call(server, '/db/_session', { auth: admin });
     expect(adminSession.body).toMatchObject({ userCtx: { name: 'root', roles: ['_admin'] } });
   });
 
-  it('refuses paths with relative or empty segments', async () => {
-    const db = uniqueDb();
-    await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    // fetch() normalises dot segments, even encoded ones, so send the raw path.
-    expect(await rawGet(server.url, `/db/${db}/%2e%2e/_all_dbs`, alice)).toBe(400);
-    expect(await rawGet(server.url, `/db/${db}/../_all_dbs`, alice)).toBe(400);
-    expect([400, 403]).toContain(await rawGet(server.url, `/db//_all_dbs`, alice));
+  it('refuses documents that are not JSON (multipart attachments) with 415', async () => {
+    const org = await makeOrg(server, alice, 'Media');
+    const res = await call(server, `/db/${org.databases.frame}/j1:0`, {
+      method: 'PUT',
+      auth: alice,
+      body: 'not json',
+      headers: { 'content-type': 'multipart/related; boundary=x' },
+    });
+    expect(res.status).toBe(415);
   });
 });
 
 describe('classifyDbRequest', () => {
   const user = { name: 'u', admin: false };
   const admin = { name: 'a', admin: true };
+  const frame = `ws_${ORG}__frame`;
+  const db = parseWorkspaceDb(frame);
 
-  it('classifies requests by path and method', () => {
+  it('parses workspace database names strictly', () => {
+    expect(db).toEqual({ name: frame, org: ORG, collection: 'frame' });
+    expect(parseWorkspaceDb(`ws_${ORG}__frames`)).toBeUndefined();
+    expect(parseWorkspaceDb(`ws_${ORG.toUpperCase()}__frame`)).toBeUndefined();
+    expect(parseWorkspaceDb(`ws_${ORG}`)).toBeUndefined();
+    expect(parseWorkspaceDb(`xws_${ORG}__frame`)).toBeUndefined();
+  });
+
+  it('classifies reads, checked writes, local documents and closed endpoints', () => {
     expect(classifyDbRequest(user, 'GET', '/')).toEqual({ kind: 'allow' });
     expect(classifyDbRequest(user, 'POST', '/')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(user, 'GET', '/_session')).toEqual({ kind: 'session' });
+    expect(classifyDbRequest(user, 'POST', '/_session')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(user, 'GET', '/_all_dbs')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(admin, 'GET', '/_all_dbs')).toEqual({ kind: 'allow' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc')).toEqual({ kind: 'create', db: 'ws_01abc' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/')).toEqual({ kind: 'create', db: 'ws_01abc' });
-    expect(classifyDbRequest(user, 'DELETE', '/ws_01abc')).toEqual({ kind: 'delete', db: 'ws_01abc' });
-    expect(classifyDbRequest(admin, 'DELETE', '/ws_01abc')).toEqual({ kind: 'delete', db: 'ws_01abc' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/doc')).toEqual({
-      kind: 'member',
-      db: 'ws_01abc',
-      need: 'any',
+    expect(classifyDbRequest(user, 'GET', `/${frame}/_changes`)).toEqual({ kind: 'member', db });
+    expect(classifyDbRequest(user, 'POST', `/${frame}/_revs_diff`)).toEqual({ kind: 'member', db });
+    expect(classifyDbRequest(user, 'POST', `/${frame}/_bulk_docs`)).toEqual({
+      kind: 'write',
+      db,
+      op: 'bulk',
     });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/_local/checkpoint')).toMatchObject({ need: 'any' });
-    expect(classifyDbRequest(user, 'PUT', '/ws_01abc/_security')).toMatchObject({
-      need: ['owner', 'maintainer'],
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/j1:0`)).toEqual({
+      kind: 'write',
+      db,
+      op: 'put',
+      docId: 'j1:0',
     });
-    expect(classifyDbRequest(user, 'GET', '/WS_01ABC')).toMatchObject({ kind: 'deny', status: 403 });
-    expect(classifyDbRequest(user, 'GET', '/ws_01abc%2F..')).toMatchObject({ kind: 'deny', status: 403 });
-    expect(classifyDbRequest(user, 'GET', '/ws_01abc/%E0%A4%A')).toMatchObject({ kind: 'deny', status: 400 });
+    expect(classifyDbRequest(user, 'DELETE', `/${frame}/j1:0`)).toMatchObject({
+      kind: 'write',
+      op: 'delete',
+    });
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/_local/checkpoint`)).toEqual({ kind: 'member', db });
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/_design/x`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/_design%2Fx`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'GET', `/${frame}/_design/x/_view/v`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/doc/att.bin`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'PUT', `/${frame}/_security`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'DELETE', `/${frame}`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'COPY', `/${frame}/doc`)).toMatchObject({ kind: 'deny' });
+    expect(classifyDbRequest(user, 'GET', `/${frame}%2F..`)).toMatchObject({ kind: 'deny', status: 403 });
+    expect(classifyDbRequest(user, 'GET', `/${frame}/%E0%A4%A`)).toMatchObject({ kind: 'deny', status: 400 });
+    expect(classifyDbRequest(user, 'GET', `/${frame}/../_users`)).toMatchObject({
+      kind: 'deny',
+      status: 400,
+    });
   });
 });
-
-function rawGet(base: string, path: string, auth: string): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path, headers: { authorization: auth } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}

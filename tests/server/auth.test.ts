@@ -71,7 +71,7 @@ describe('authentication', () => {
 
     const me = await call(server, '/api/auth/me', { auth: bearer(body.token) });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ user: { name: 'alice', admin: false }, databases: [] });
+    expect(me.body).toMatchObject({ user: { name: 'alice', admin: false }, orgs: [] });
 
     const logout = await call(server, '/api/auth/logout', { method: 'POST', auth: bearer(body.token) });
     expect(logout.status).toBe(200);

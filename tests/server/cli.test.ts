@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Access } from '../../sync-server/access';
+import { emptyOrgsFile, OrgsFileSchema, OrgStore } from '../../sync-server/orgs';
+import { fileRecords } from '../../sync-server/records';
 import { UserStore } from '../../sync-server/users';
 import { tempDirs } from './helpers';
 import { runScript } from './process';
@@ -52,18 +53,44 @@ describe('accounts CLI', () => {
     expect(usage.stderr).toContain('Usage:');
   });
 
-  it('changes passwords and adds members', async () => {
+  it('changes passwords, creates an admin and an organization, and manages members', async () => {
     await cli(['user', 'add', 'alice'], { LOUPE_PASSWORD: 'first-password' });
     const passwd = await cli(['user', 'passwd', 'alice'], { LOUPE_PASSWORD: 'second-password' });
     expect(passwd.code, passwd.stderr).toBe(0);
     expect(await new UserStore(dirs.dataDir).verify('alice', 'second-password')).toBeDefined();
     expect(await new UserStore(dirs.dataDir).verify('alice', 'first-password')).toBeUndefined();
 
-    const member = await cli(['member', 'add', 'ws_01abc', 'alice', 'maintainer']);
+    const admin = await cli(['create-admin', 'boss'], { LOUPE_PASSWORD: 'boss-password' });
+    expect(admin.code, admin.stderr).toBe(0);
+    expect(await new UserStore(dirs.dataDir).verify('boss', 'boss-password')).toEqual({
+      name: 'boss',
+      admin: true,
+    });
+
+    const created = await cli(['org', 'create', 'Acme', '--owner', 'boss']);
+    expect(created.code, created.stderr).toBe(0);
+    const id = /\(([0-9a-z]{26})\)/.exec(created.stdout)?.[1] ?? '';
+    const orgs = () => new OrgStore(fileRecords(dirs.dataDir).open('orgs', OrgsFileSchema, emptyOrgsFile));
+    expect(await orgs().roleOf(id, 'boss')).toBe('owner');
+
+    const member = await cli(['member', 'add', id, 'alice', 'maintainer']);
     expect(member.code, member.stderr).toBe(0);
-    expect(await new Access(dirs.dataDir).roleOf('ws_01abc', 'alice')).toBe('maintainer');
-    const badRole = await cli(['member', 'add', 'ws_01abc', 'alice', 'boss']);
+    expect(await orgs().roleOf(id, 'alice')).toBe('maintainer');
+    const list = await cli(['member', 'list', id]);
+    expect(list.stdout).toContain('alice\tmaintainer');
+    const badRole = await cli(['member', 'add', id, 'alice', 'boss']);
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toContain('Unknown role');
+    const lastOwner = await cli(['member', 'remove', id, 'boss']);
+    expect(lastOwner.code).toBe(1);
+    expect(lastOwner.stderr).toContain('must keep an owner');
+  });
+
+  it('runs through the npx bin shim', async () => {
+    const res = await runScript('sync-server/bin/loupe-server.js', ['user', 'list'], {
+      env: { LOUPE_DATA_DIR: dirs.dataDir },
+    });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('No accounts');
   });
 });

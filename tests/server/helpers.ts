@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { workspaceDbName, type Collection } from '../../sync-server/access';
 import { startServer, type RunningServer } from '../../sync-server/app';
 import type { Config } from '../../sync-server/config';
+import type { OrgSummary, Role } from '../../sync-server/orgs';
 
 export const INDEX_HTML =
   '<!doctype html><html><head><title>Loupe test shell</title></head><body>shell</body></html>';
@@ -59,8 +61,25 @@ export async function startTestServer(
   };
 }
 
-export function uniqueDb(): string {
-  return `ws_${randomBytes(8).toString('hex')}`;
+/** A well-formed workspace database name of a workspace that does not exist. */
+export function uniqueDb(collection: Collection = 'frame'): string {
+  return workspaceDbName(randomBytes(13).toString('hex'), collection);
+}
+
+/** Creates an organization through the API as the given caller; returns its summary. */
+export async function makeOrg(server: { url: string }, auth: string, name = 'Team'): Promise<OrgSummary> {
+  const res = await call(server, '/api/orgs', { method: 'POST', auth, json: { name } });
+  if (res.status !== 201) throw new Error(`creating an organization failed: ${res.status} ${res.text}`);
+  return (res.body as { org: OrgSummary }).org;
+}
+
+export async function addMember(
+  server: TestServer,
+  org: string,
+  username: string,
+  role: Role,
+): Promise<void> {
+  await server.services.orgs.setRole(org, username, role);
 }
 
 export function basic(username: string, password: string): string {
@@ -75,7 +94,13 @@ export function bearer(token: string): string {
 export async function call(
   server: { url: string },
   path: string,
-  options: { method?: string; auth?: string; json?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    auth?: string;
+    json?: unknown;
+    body?: Uint8Array | string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; headers: Headers; text: string; body: unknown }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.auth) headers.authorization = options.auth;
@@ -83,7 +108,12 @@ export async function call(
   const res = await fetch(server.url + path, {
     method: options.method ?? 'GET',
     headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    body:
+      options.json !== undefined
+        ? JSON.stringify(options.json)
+        : typeof options.body === 'string' || options.body === undefined
+          ? options.body
+          : new Uint8Array(options.body),
   });
   const text = await res.text();
   let body: unknown;

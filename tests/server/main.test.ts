@@ -109,6 +109,12 @@ describe('loadConfig', () => {
         COUCHDB_URL: 'https://admin:secret@couch.internal:6984/',
         LOUPE_ADMIN_USER: 'root',
         LOUPE_ADMIN_PASSWORD: 'long-enough',
+        LOUPE_ORIGIN: 'https://loupe.example.com, http://127.0.0.1:5173',
+        LOUPE_MAX_BLOB_MB: '100',
+        LOUPE_TOKEN_DAYS: '7',
+        LOUPE_BLOB_DIR: 'media',
+        LOUPE_TRUST_PROXY: '10.0.0.0/8',
+        LOUPE_REGISTRATION: 'invite',
       },
       '/srv',
     );
@@ -119,7 +125,20 @@ describe('loadConfig', () => {
       appDir: '/srv/dist',
       couchdbUrl: 'https://admin:secret@couch.internal:6984',
       bootstrapAdmin: { username: 'root', password: 'long-enough' },
+      origins: ['https://loupe.example.com', 'http://127.0.0.1:5173'],
+      maxBlobBytes: 100 * 1024 * 1024,
+      tokenLifetimeMs: 7 * 86_400_000,
+      blobDir: '/srv/media',
+      trustProxy: '10.0.0.0/8',
+      registration: 'invite',
     });
+  });
+
+  it('rejects bad origins and sizes with the variable named', () => {
+    expect(() => loadConfig({ LOUPE_ORIGIN: 'https://x.example/path' })).toThrow(/LOUPE_ORIGIN/);
+    expect(() => loadConfig({ LOUPE_MAX_BLOB_MB: 'lots' })).toThrow(/LOUPE_MAX_BLOB_MB/);
+    expect(() => loadConfig({ LOUPE_TOKEN_DAYS: '0' })).toThrow(/LOUPE_TOKEN_DAYS/);
+    expect(() => loadConfig({ LOUPE_REGISTRATION: 'sometimes' })).toThrow(/LOUPE_REGISTRATION/);
   });
 
   it('rejects a COUCHDB_URL that is not http(s), without printing its password', () => {

@@ -4,15 +4,17 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import PouchDB, { type PouchDatabase } from 'pouchdb-node';
+import PouchDB, { type PouchDatabase, type PouchDoc } from 'pouchdb-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedBackend, type CouchBackend } from '../../sync-server/couch';
+import { frameDoc, seed } from './fixtures';
 import {
+  addMember,
   basic,
   call,
   expectIsolationHeaders,
+  makeOrg,
   startTestServer,
-  uniqueDb,
   userWithToken,
   type TestServer,
 } from './helpers';
@@ -27,6 +29,7 @@ describe('COUCHDB_URL proxy mode', () => {
   let upstream: Server;
   let upstreamUrl: string;
   const seenAuth: string[] = [];
+  const seenPaths: string[] = [];
   let server: TestServer;
   let alice: string;
   const open: PouchDatabase[] = [];
@@ -38,6 +41,7 @@ describe('COUCHDB_URL proxy mode', () => {
     const app = express();
     app.use((req, res, next) => {
       seenAuth.push(req.headers.authorization ?? '');
+      seenPaths.push(req.path);
       if (req.headers.authorization !== basic('couchadmin', 's3cret:pw')) {
         res.status(401).json({ error: 'unauthorized', reason: 'upstream wants admin' });
         return;
@@ -67,13 +71,19 @@ describe('COUCHDB_URL proxy mode', () => {
     await rm(upstreamDir, { recursive: true, force: true });
   });
 
-  it('creates, writes and replicates through the proxy with the server credentials', async () => {
-    const db = uniqueDb();
+  it('creates the workspace, writes and replicates through the proxy with the server credentials', async () => {
     seenAuth.length = 0;
-    const created = await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    expect(created.status).toBe(201);
-    expectIsolationHeaders(created.headers);
-    expect(await server.services.access.roleOf(db, 'alice')).toBe('owner');
+    const org = await makeOrg(server, alice, 'Proxied');
+    const db = org.databases.frame;
+    // The databases were created upstream, and the records live in CouchDB too.
+    const head = await fetch(`${upstreamUrl}/${db}`, {
+      headers: { authorization: basic('couchadmin', 's3cret:pw') },
+    });
+    expect(head.status).toBe(200);
+    const meta = await fetch(`${upstreamUrl}/loupe_meta/orgs`, {
+      headers: { authorization: basic('couchadmin', 's3cret:pw') },
+    });
+    expect(await meta.json()).toMatchObject({ data: { orgs: { [org.id]: { name: 'Proxied' } } } });
     // The client's bearer token never reaches CouchDB.
     expect(seenAuth.length).toBeGreaterThan(0);
     expect(new Set(seenAuth)).toEqual(new Set([basic('couchadmin', 's3cret:pw')]));
@@ -81,7 +91,7 @@ describe('COUCHDB_URL proxy mode', () => {
     await mkdir(join(server.dirs.root, 'clients'), { recursive: true });
     const local = new PouchDB(join(server.dirs.root, 'clients', 'p1'));
     open.push(local);
-    await local.bulkDocs(Array.from({ length: 50 }, (_, i) => ({ _id: `doc${i}`, i })));
+    await local.bulkDocs(Array.from({ length: 50 }, (_, i) => frameDoc('j1', i) as PouchDoc));
     const remote = new PouchDB(`${server.url}/db/${db}`, {
       fetch(target, init) {
         init.headers.set('Authorization', alice);
@@ -89,15 +99,17 @@ describe('COUCHDB_URL proxy mode', () => {
       },
     });
     open.push(remote);
+    const created = await call(server, `/db/${db}`, { auth: alice });
+    expectIsolationHeaders(created.headers);
     expect((await local.replicate.to(remote)).docs_written).toBe(50);
 
     // Read straight from the stand-in CouchDB: the documents are really there.
-    const direct = await fetch(`${upstreamUrl}/${db}/doc7`, {
+    const direct = await fetch(`${upstreamUrl}/${db}/j1:7`, {
       headers: { authorization: basic('couchadmin', 's3cret:pw') },
     });
-    expect(await direct.json()).toMatchObject({ _id: 'doc7', i: 7 });
+    expect(await direct.json()).toMatchObject({ _id: 'j1:7', frame: 7 });
 
-    await server.services.access.addMember(db, 'bob', 'supervisor');
+    await addMember(server, org.id, 'bob', 'supervisor');
     const pulled = new PouchDB(join(server.dirs.root, 'clients', 'p2'));
     open.push(pulled);
     const bobUrl = new URL(`${server.url}/db/${db}`);
@@ -106,33 +118,105 @@ describe('COUCHDB_URL proxy mode', () => {
     expect((await pulled.replicate.from(bobUrl.toString())).docs_written).toBe(50);
   });
 
+  it('checks role rules against the documents stored upstream before proxying', async () => {
+    const org = await makeOrg(server, alice, 'Rules');
+    await seed(server, org.databases, alice);
+    await server.services.users.add('wes', 'wes-password');
+    await addMember(server, org.id, 'wes', 'worker');
+    const wes = basic('wes', 'wes-password');
+    const mine = await call(server, `/db/${org.databases.job}/j1`, { auth: alice });
+    // j1 belongs to w1, so wes may not write its frames nor take the job.
+    const write = await call(server, `/db/${org.databases.frame}/_bulk_docs`, {
+      method: 'POST',
+      auth: wes,
+      json: { docs: [frameDoc('j1', 1)] },
+    });
+    expect(write.status).toBe(403);
+    const take = await call(server, `/db/${org.databases.job}/j1`, {
+      method: 'PUT',
+      auth: wes,
+      json: { ...(mine.body as object), assignee: 'wes' },
+    });
+    expect(take.status).toBe(403);
+    // Once an owner assigns j1 to wes (through the proxy), the same write passes.
+    const assign = await call(server, `/db/${org.databases.job}/j1`, {
+      method: 'PUT',
+      auth: alice,
+      json: { ...(mine.body as object), assignee: 'wes' },
+    });
+    expect(assign.status).toBe(201);
+    const again = await call(server, `/db/${org.databases.frame}/_bulk_docs`, {
+      method: 'POST',
+      auth: wes,
+      json: { docs: [frameDoc('j1', 1)] },
+    });
+    expect(again.status).toBe(201);
+  });
+
   it('applies the gate before proxying', async () => {
-    const db = uniqueDb();
-    await call(server, `/db/${db}`, { method: 'PUT', auth: alice });
-    seenAuth.length = 0;
-    const bob = basic('bob', 'bob-password');
-    expect((await call(server, `/db/${db}/_all_docs`, { auth: bob })).status).toBe(403);
-    expect((await call(server, '/db/_all_dbs', { auth: bob })).status).toBe(403);
-    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: bob })).status).toBe(403);
+    const org = await makeOrg(server, alice, 'Gated');
+    const db = org.databases.task;
+    const carol = await userWithToken(server, 'carol');
+    seenPaths.length = 0;
+    expect((await call(server, `/db/${db}/_all_docs`, { auth: carol })).status).toBe(403);
+    expect((await call(server, '/db/_all_dbs', { auth: carol })).status).toBe(403);
+    expect((await call(server, `/db/${db}`, { method: 'PUT', auth: carol })).status).toBe(403);
     expect((await call(server, `/db/${db}`)).status).toBe(401);
-    // Only the existence check for bob's PUT reached CouchDB.
-    expect(seenAuth.length).toBeLessThanOrEqual(2);
-    const session = await call(server, '/db/_session', { auth: bob });
-    expect(session.body).toMatchObject({ userCtx: { name: 'bob', roles: [] } });
+    // Only the server's own record reads reached CouchDB, no request for the database.
+    expect(seenPaths.filter((p) => !p.startsWith('/loupe_meta'))).toEqual([]);
+    const session = await call(server, '/db/_session', { auth: carol });
+    expect(session.body).toMatchObject({ userCtx: { name: 'carol', roles: [] } });
+  });
+
+  it('lets several instances share accounts, tokens and organizations through CouchDB', async () => {
+    const second = await startTestServer({ couchdbUrl: server.config.couchdbUrl });
+    try {
+      // Registrations spread over both instances at once: none is lost to a concurrent update.
+      const names = Array.from({ length: 12 }, (_, i) => `multi${i}`);
+      const answers = await Promise.all(
+        names.map((name, i) =>
+          call(i % 2 ? second : server, '/api/auth/register', {
+            method: 'POST',
+            json: { username: name, password: 'multi-password' },
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(names.map(() => 201));
+      const listed = (await second.services.users.list()).map((u) => u.name);
+      expect(listed).toEqual(expect.arrayContaining(names));
+
+      // A token from one instance works on the other, for the same workspace.
+      const token = `Bearer ${(answers[0]?.body as { token: string }).token}`;
+      const org = await makeOrg(server, token, 'Shared');
+      const onSecond = await call(second, `/db/${org.databases.frame}/_all_docs`, { auth: token });
+      expect(onSecond.status).toBe(200);
+      // Logging out on one instance signs out on the other (after its short read cache).
+      expect((await call(second, '/api/auth/logout', { method: 'POST', auth: token })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await call(server, '/api/auth/me', { auth: token })).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('answers 502 with a clear message when CouchDB cannot be reached', async () => {
     const down = await startTestServer({ couchdbUrl: 'http://admin:pw@127.0.0.1:9' });
     try {
-      const auth = await userWithToken(down, 'zoe');
-      const res = await call(down, '/db/', { auth });
-      expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({
-        error: 'bad_gateway',
-        reason: expect.stringContaining('could not be reached'),
-      });
-      expect(res.text).not.toContain(':pw@');
-      expectIsolationHeaders(res.headers);
+      for (const res of [
+        await call(down, '/db/', { auth: basic('zoe', 'zoe-password') }),
+        await call(down, '/api/auth/login', {
+          method: 'POST',
+          json: { username: 'zoe', password: 'zoe-password' },
+        }),
+      ]) {
+        expect(res.status).toBe(502);
+        expect(res.body).toMatchObject({
+          error: 'bad_gateway',
+          reason: expect.stringContaining('could not be reached'),
+        });
+        expect(res.text).not.toContain(':pw@');
+        expectIsolationHeaders(res.headers);
+      }
     } finally {
       await down.stop();
     }

@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import PouchDB, { type PouchDatabase, type PouchDoc } from 'pouchdb-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer, uniqueDb, userWithToken, type TestServer } from './helpers';
+import type { OrgSummary } from '../../sync-server/orgs';
+import { box, frameDoc, SEED, seed } from './fixtures';
+import { addMember, call, makeOrg, startTestServer, userWithToken, type TestServer } from './helpers';
 
 /** A PouchDB client for a remote database that sends a bearer token with every request. */
 function remoteWithToken(url: string, authorization: string): PouchDatabase {
@@ -14,18 +16,17 @@ function remoteWithToken(url: string, authorization: string): PouchDatabase {
   });
 }
 
-function annotation(i: number): PouchDoc {
-  return {
-    _id: `ann_${String(i).padStart(4, '0')}`,
-    type: 'annotation',
-    label: i % 2 ? 'cat' : 'dog',
-    bbox: [i, i, 10, 10],
-  };
+function frames(jobId: string, from: number, count: number): PouchDoc[] {
+  return Array.from(
+    { length: count },
+    (_, i) => frameDoc(jobId, from + i, [box(`${jobId}-o${i}`, from + i)]) as PouchDoc,
+  );
 }
 
-describe('replication with a real PouchDB client', () => {
+describe('replication with a real PouchDB client through the gate', () => {
   let server: TestServer;
-  let alice: string;
+  let olga: string;
+  let org: OrgSummary;
   const open: PouchDatabase[] = [];
 
   const local = (name: string) => {
@@ -33,71 +34,74 @@ describe('replication with a real PouchDB client', () => {
     open.push(db);
     return db;
   };
+  const basicUrl = (db: string, user: string, password: string) => {
+    const url = new URL(`${server.url}/db/${db}`);
+    url.username = user;
+    url.password = password;
+    return url.toString();
+  };
 
   beforeAll(async () => {
     server = await startTestServer();
-    alice = await userWithToken(server, 'alice');
-    await server.services.users.add('bob', 'bob-password');
+    olga = await userWithToken(server, 'olga');
+    await server.services.users.add('w1', 'w1-password');
     await server.services.users.add('carol', 'carol-password');
+    org = await makeOrg(server, olga);
+    await addMember(server, org.id, 'w1', 'worker');
+    await seed(server, org.databases, olga, { job: SEED.job ?? [] });
+    await mkdir(join(server.dirs.root, 'clients'), { recursive: true });
   });
   afterAll(async () => {
     await Promise.allSettled(open.map((db) => db.close()));
     await server.stop();
   });
 
-  it('pushes with a bearer token (creating the database) and pulls with Basic auth', async () => {
-    const dbName = uniqueDb();
-    await mkdir(join(server.dirs.root, 'clients'), { recursive: true });
-
+  it('pushes as the owner with a bearer token, pulls and pushes back as a worker with Basic auth', async () => {
     const a = local('a');
-    const docs = Array.from({ length: 120 }, (_, i) => annotation(i));
-    await a.bulkDocs(docs);
-    const remote = remoteWithToken(`${server.url}/db/${dbName}`, alice);
+    await a.bulkDocs([...frames('j1', 0, 60), ...frames('j2', 2, 60)]);
+    const remote = remoteWithToken(`${server.url}/db/${org.databases.frame}`, olga);
     open.push(remote);
-    // The remote does not exist yet: PouchDB probes it (404) and creates it (PUT).
     const pushed = await a.replicate.to(remote);
     expect(pushed.ok).toBe(true);
     expect(pushed.docs_written).toBe(120);
-    expect(await server.services.access.roleOf(dbName, 'alice')).toBe('owner');
 
-    await server.services.access.addMember(dbName, 'bob', 'worker');
     const b = local('b');
-    const bobUrl = new URL(`${server.url}/db/${dbName}`);
-    bobUrl.username = 'bob';
-    bobUrl.password = 'bob-password';
-    const pulled = await b.replicate.from(bobUrl.toString());
+    const w1Url = basicUrl(org.databases.frame, 'w1', 'w1-password');
+    const pulled = await b.replicate.from(w1Url);
     expect(pulled.docs_written).toBe(120);
-    const all = await b.allDocs({ include_docs: true });
-    expect(all.total_rows).toBe(120);
-    expect(await b.get('ann_0007')).toMatchObject({ label: 'cat', bbox: [7, 7, 10, 10] });
+    expect((await b.allDocs()).total_rows).toBe(120);
 
-    // An edit made by bob comes back to alice.
-    const doc = await b.get('ann_0007');
-    await b.put({ ...doc, label: 'lynx' });
-    await b.replicate.to(bobUrl.toString());
+    // The worker edits a frame of their own job; it comes back to the owner.
+    const doc = await b.get('j1:7');
+    await b.put({ ...doc, objects: {}, removed: { 'j1-o7': '2026-02-02T00:00:00.000Z' } });
+    const back = await b.replicate.to(w1Url);
+    expect(back.docs_written).toBe(1);
     await a.replicate.from(remote);
-    expect(await a.get('ann_0007')).toMatchObject({ label: 'lynx' });
+    expect(await a.get('j1:7')).toMatchObject({ objects: {}, removed: { 'j1-o7': expect.any(String) } });
+  });
 
-    // The server holds them too.
-    const read = await call(server, `/db/${dbName}/ann_0007`, { auth: alice });
-    expect(read.body).toMatchObject({ label: 'lynx' });
+  it("refuses a worker's push that touches another's job, and the server keeps its version", async () => {
+    const c = local('c');
+    const w1Url = basicUrl(org.databases.frame, 'w1', 'w1-password');
+    await c.replicate.from(w1Url);
+    const foreign = await c.get('j2:5');
+    await c.put({ ...foreign, objects: {} });
+    const error = await c.replicate.to(w1Url).then(
+      (result) => result,
+      (err: unknown) => err,
+    );
+    expect(JSON.stringify(error)).toMatch(/403|forbidden/);
+    const onServer = await call(server, `/db/${org.databases.frame}/j2:5`, { auth: olga });
+    expect(Object.keys((onServer.body as { objects: object }).objects)).toEqual(['j2-o3']);
   });
 
   it('refuses a non-member replication with 403', async () => {
-    const dbName = uniqueDb();
-    const a = local('c');
-    await a.put(annotation(1));
-    await a.replicate.to(remoteWithToken(`${server.url}/db/${dbName}`, alice));
-
-    const carolUrl = new URL(`${server.url}/db/${dbName}`);
-    carolUrl.username = 'carol';
-    carolUrl.password = 'carol-password';
-    const c = local('d');
-    const error = await c.replicate.from(carolUrl.toString()).then(
+    const d = local('d');
+    const error = await d.replicate.from(basicUrl(org.databases.frame, 'carol', 'carol-password')).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(error).toMatchObject({ status: 403 });
-    expect((await c.allDocs()).total_rows).toBe(0);
+    expect((await d.allDocs()).total_rows).toBe(0);
   });
 });

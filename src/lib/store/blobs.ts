@@ -78,8 +78,50 @@ export async function putBlob(blob: Blob, db: BlobDatabase = blobDatabase()): Pr
   return sha256;
 }
 
+/** Where a blob missing on this device can be fetched from (the sync server), if anywhere. */
+export type RemoteBlobSource = (sha256: string) => Promise<Blob | undefined>;
+
+let remoteSource: RemoteBlobSource | null = null;
+const fetching = new Map<string, Promise<Blob | undefined>>();
+
+/** Sets (or clears) the source `getBlob` falls back to: media another device shared. */
+export function setRemoteBlobSource(source: RemoteBlobSource | null): void {
+  remoteSource = source;
+}
+
+/**
+ * The stored bytes of `sha256`. A blob missing here is fetched once from the remote source
+ * (download on first view), checked against its hash and kept for the next time.
+ */
 export async function getBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
-  return (await db.blobs.get(sha256))?.data;
+  const stored = (await db.blobs.get(sha256))?.data;
+  if (stored || !remoteSource) return stored;
+  const source = remoteSource;
+  let pending = fetching.get(sha256);
+  if (!pending) {
+    pending = fetchAndKeep(sha256, source, db).finally(() => fetching.delete(sha256));
+    fetching.set(sha256, pending);
+  }
+  return pending;
+}
+
+async function fetchAndKeep(
+  sha256: string,
+  source: RemoteBlobSource,
+  db: BlobDatabase,
+): Promise<Blob | undefined> {
+  const blob = await source(sha256);
+  if (!blob) return undefined;
+  const actual = await sha256Hex(blob);
+  if (actual !== sha256) {
+    throw new Error(
+      `The media file ${sha256.slice(0, 12)}… downloaded from the server is corrupt (its hash differs).`,
+    );
+  }
+  await guardQuota(() =>
+    db.blobs.put({ sha256, mime: blob.type, size: blob.size, data: blob, created: now() }),
+  );
+  return blob;
 }
 
 export async function hasBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<boolean> {

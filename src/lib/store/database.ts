@@ -1,6 +1,6 @@
 /**
  * One RxDB database per workspace, named `loupe_ws_<id>`. Open one workspace at a time: the
- * free RxDB tier caps open collections per page at 13 and a workspace holds 7.
+ * free RxDB tier caps open collections per page at 13 and a workspace holds 8.
  * The dev-mode plugin is never imported: in browsers it loads a tracking iframe.
  */
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
@@ -10,9 +10,19 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { now } from '../core/ids';
 import { frameConflictHandler, lastWriterWinsConflictHandler } from './conflict';
-import type { FrameDoc, JobDoc, MediaChunkDoc, ProjectDoc, ReviewDoc, TaskDoc, TrackDoc } from './documents';
+import type {
+  ConflictLogDoc,
+  FrameDoc,
+  JobDoc,
+  MediaChunkDoc,
+  ProjectDoc,
+  ReviewDoc,
+  TaskDoc,
+  TrackDoc,
+} from './documents';
 import { reviewMigrations, taskMigrations } from './migrations';
 import {
+  conflictLogSchema,
   frameSchema,
   jobSchema,
   mediaSchema,
@@ -32,7 +42,21 @@ export interface WorkspaceCollections {
   frame: RxCollection<FrameDoc>;
   track: RxCollection<TrackDoc>;
   review: RxCollection<ReviewDoc>;
+  /** Device-local log of collisions resolved by replication; never replicated. */
+  conflict: RxCollection<ConflictLogDoc>;
 }
+
+/** The collections that replicate with the server: everything but the conflict log. */
+export const REPLICATED_COLLECTIONS = [
+  'project',
+  'task',
+  'job',
+  'media',
+  'frame',
+  'track',
+  'review',
+] as const;
+export type ReplicatedCollection = (typeof REPLICATED_COLLECTIONS)[number];
 
 export type WorkspaceDatabase = RxDatabase<WorkspaceCollections>;
 
@@ -43,6 +67,8 @@ export interface OpenWorkspaceOptions {
   storage?: StorageKind;
   /** Validate every write against the JSON schemas with ajv. Off by default: it costs time on bulk writes. */
   validate?: boolean;
+  /** The local database name; `workspaceDatabaseName(id)` by default (tests name two devices apart). */
+  databaseName?: string;
 }
 
 export interface Workspace {
@@ -84,24 +110,30 @@ export const workspaceCollections = {
     migrationStrategies: reviewMigrations,
     conflictHandler: lastWriterWinsConflictHandler<ReviewDoc>(),
   },
+  conflict: { schema: conflictLogSchema },
 };
 
 const open = new Map<string, Promise<Workspace>>();
 
 /** Opens (or returns the already open) database of a workspace. */
 export function openWorkspace(workspaceId: string, options: OpenWorkspaceOptions = {}): Promise<Workspace> {
-  const existing = open.get(workspaceId);
+  const name = options.databaseName ?? workspaceDatabaseName(workspaceId);
+  const existing = open.get(name);
   if (existing) return existing;
-  const opening = createWorkspace(workspaceId, options);
-  open.set(workspaceId, opening);
-  opening.catch(() => open.delete(workspaceId));
+  const opening = createWorkspace(workspaceId, name, options);
+  open.set(name, opening);
+  opening.catch(() => open.delete(name));
   return opening;
 }
 
-async function createWorkspace(workspaceId: string, options: OpenWorkspaceOptions): Promise<Workspace> {
+async function createWorkspace(
+  workspaceId: string,
+  name: string,
+  options: OpenWorkspaceOptions,
+): Promise<Workspace> {
   const kind = options.storage ?? defaultStorageKind();
   const db = await createRxDatabase<WorkspaceCollections>({
-    name: workspaceDatabaseName(workspaceId),
+    name,
     storage: createStorage(kind, options.validate ?? false),
     multiInstance: kind === 'dexie',
     eventReduce: true,
@@ -118,11 +150,11 @@ async function createWorkspace(workspaceId: string, options: OpenWorkspaceOption
     db,
     storage: kind,
     async close() {
-      open.delete(workspaceId);
+      open.delete(name);
       await db.close();
     },
     async remove() {
-      open.delete(workspaceId);
+      open.delete(name);
       await db.remove();
     },
   };

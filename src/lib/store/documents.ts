@@ -62,3 +62,27 @@ export function mediaChunkId(taskId: Id, chunk: number): string {
 export function frameDocId(jobId: Id, frame: number): string {
   return `${jobId}:${frame}`;
 }
+
+/**
+ * One entry of the conflict log: a true collision that replication resolved by last writer.
+ * Kept on the device that resolved it (never replicated); `lost` holds the losing version.
+ */
+export interface ConflictLogDoc {
+  id: string;
+  /** The collection of the collided document (`frame`, `task`, ...); `collection` is taken by RxDB. */
+  doc_collection: string;
+  doc_id: string;
+  /** The object on a frame document, or empty for a whole document. */
+  object_id: string;
+  fields: string[];
+  /** JSON of the version that was kept and of the one that lost. */
+  kept: string;
+  lost: string;
+  kept_date: Timestamp;
+  lost_date: Timestamp;
+  /** `fork`: this device's edit lost; `master`: the server's copy lost. */
+  lost_side: 'fork' | 'master';
+  dismissed: boolean;
+  created_date: Timestamp;
+  updated_date: Timestamp;
+}

@@ -22,6 +22,8 @@ export { mergeFrameDocs, mergeLastWriterWins } from './conflict';
 export {
   blobDatabase,
   getBlob,
+  setRemoteBlobSource,
+  type RemoteBlobSource,
   getCached,
   getThumbnail,
   hasBlob,

@@ -5,7 +5,16 @@
  * Bump `version` and add a strategy in migrations.ts whenever a stored shape changes.
  */
 import type { RxJsonSchema } from 'rxdb';
-import type { FrameDoc, JobDoc, MediaChunkDoc, ProjectDoc, ReviewDoc, TaskDoc, TrackDoc } from './documents';
+import type {
+  ConflictLogDoc,
+  FrameDoc,
+  JobDoc,
+  MediaChunkDoc,
+  ProjectDoc,
+  ReviewDoc,
+  TaskDoc,
+  TrackDoc,
+} from './documents';
 
 const ID = { type: 'string', maxLength: 128 } as const;
 /** Composite ids: `${parentId}:${number}`. */
@@ -169,4 +178,38 @@ export const reviewSchema: RxJsonSchema<ReviewDoc> = {
   },
   required: ['id', 'job_id', 'frame', 'position', 'resolved', 'comments', 'created_date', 'updated_date'],
   indexes: ['job_id'],
+};
+
+export const conflictLogSchema: RxJsonSchema<ConflictLogDoc> = {
+  title: 'conflict log',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 400 },
+    doc_collection: STRING,
+    doc_id: STRING,
+    object_id: STRING,
+    fields: { type: 'array', items: STRING },
+    kept: STRING,
+    lost: STRING,
+    kept_date: DATE,
+    lost_date: DATE,
+    lost_side: { type: 'string', enum: ['fork', 'master'] },
+    dismissed: { type: 'boolean' },
+    created_date: DATE,
+    updated_date: DATE,
+  },
+  required: [
+    'id',
+    'doc_collection',
+    'doc_id',
+    'object_id',
+    'fields',
+    'kept',
+    'lost',
+    'created_date',
+    'updated_date',
+  ],
+  indexes: ['created_date'],
 };

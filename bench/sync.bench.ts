@@ -1,0 +1,96 @@
+/**
+ * Two devices (two headless Chromium contexts, each with its own IndexedDB) in one organization
+ * workspace on the real server: how long until 10,000 objects written on A are all on B, and
+ * how long a single edit on A takes to reach B (p95 of 40).
+ */
+import type { Page } from 'playwright-core';
+import type { BenchContext } from './run';
+import { percentile, median, type Metrics } from './results';
+import { serveAppWithBenchPage } from './sameOrigin';
+
+const OBJECTS = 10_000;
+const FRAMES = 1_000;
+const EDITS = 40;
+
+interface SyncBenchPage {
+  open(workspaceId: string, token: string): Promise<void>;
+  seed(objects: number, frames: number): Promise<{ start: number; writtenMs: number }>;
+  waitForObjects(n: number): Promise<number>;
+  edit(x: number): Promise<number>;
+  waitForEdit(x: number): Promise<number>;
+}
+type Bench = { syncBench: SyncBenchPage };
+
+async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function run({ browser }: BenchContext): Promise<Metrics> {
+  const served = await serveAppWithBenchPage('sync');
+  try {
+    const api = `${served.url}/api`;
+    const alice = await post<{ token: string }>(`${api}/auth/register`, {
+      username: 'alice',
+      password: 'alice-password',
+    });
+    const bob = await post<{ token: string }>(`${api}/auth/register`, {
+      username: 'bob',
+      password: 'bob-password',
+    });
+    const { org } = await post<{ org: { id: string } }>(`${api}/orgs`, { name: 'Bench' }, alice.token);
+    const invite = await post<{ token: string }>(
+      `${api}/orgs/${org.id}/invitations`,
+      { role: 'maintainer', username: 'bob' },
+      alice.token,
+    );
+    await post(`${api}/invitations/${invite.token}/accept`, {}, bob.token);
+
+    const device = async (token: string): Promise<Page> => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(served.pageUrl);
+      await page.waitForFunction(() => 'syncBench' in window);
+      await page.evaluate(([id, t]) => (window as unknown as Bench).syncBench.open(id!, t!), [org.id, token]);
+      return page;
+    };
+    const a = await device(alice.token);
+    const b = await device(bob.token);
+
+    const arrived = b.evaluate((n) => (window as unknown as Bench).syncBench.waitForObjects(n), OBJECTS);
+    const { start, writtenMs } = await a.evaluate(
+      ([n, f]) => (window as unknown as Bench).syncBench.seed(n!, f!),
+      [OBJECTS, FRAMES],
+    );
+    const visibleMs = (await arrived) - start;
+
+    const latencies: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      const x = 2000 + i;
+      const seen = b.evaluate((v) => (window as unknown as Bench).syncBench.waitForEdit(v), x);
+      const at = await a.evaluate((v) => (window as unknown as Bench).syncBench.edit(v), x);
+      latencies.push((await seen) - at);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await a.context().close();
+    await b.context().close();
+    return {
+      objects10kVisibleOnBMs: { value: Math.round(visibleMs), unit: 'ms', budget: 15_000, better: 'lower' },
+      objects10kWrittenOnAMs: { value: Math.round(writtenMs), unit: 'ms', better: 'lower' },
+      singleEditToBP95Ms: {
+        value: Math.round(percentile(latencies, 95)),
+        unit: 'ms',
+        budget: 500,
+        better: 'lower',
+      },
+      singleEditToBMedianMs: { value: Math.round(median(latencies)), unit: 'ms', better: 'lower' },
+    };
+  } finally {
+    await served.close();
+  }
+}

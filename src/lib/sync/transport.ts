@@ -1,0 +1,127 @@
+/**
+ * The HTTP side of replication: a `fetch` for RxDB's CouchDB replication that adds the bearer
+ * token, reports each outcome (for the status), and keeps live feeds within the browser's six
+ * connections per host. Only the busiest collections hold a long-poll open; the others poll
+ * `_changes` on a timer, so pushes and media never queue behind seven hanging requests.
+ * Live requests are aborted when the device goes offline or the replication stops.
+ */
+
+export type Outcome =
+  | { kind: 'ok'; push: boolean }
+  | { kind: 'network'; error: unknown }
+  | { kind: 'auth'; reason: string }
+  | { kind: 'refused'; status: number; reason: string; push: boolean };
+
+export interface TransportOptions {
+  token: () => string | null;
+  /** Hold a long-poll open (true) or poll every `pollIntervalMs` (false). */
+  longpoll: boolean;
+  pollIntervalMs: number;
+  report: (outcome: Outcome) => void;
+  fetch?: typeof fetch;
+}
+
+export interface Transport {
+  fetch: typeof fetch;
+  /** Ends every live request now (offline, stop); the replication retries them. */
+  abortLive(): void;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const live = new Set<AbortController>();
+
+  async function send(url: string, init: RequestInit | undefined, signal?: AbortSignal): Promise<Response> {
+    const headers = new Headers(init?.headers);
+    const token = options.token();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    const push = url.includes('/_bulk_docs');
+    let response: Response;
+    try {
+      response = await baseFetch(url, { ...init, headers, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (!(signal?.aborted ?? false)) options.report({ kind: 'network', error });
+      throw error;
+    }
+    if (response.ok) {
+      options.report({ kind: 'ok', push });
+    } else {
+      const reason = await reasonOf(response);
+      if (response.status === 401) options.report({ kind: 'auth', reason });
+      else options.report({ kind: 'refused', status: response.status, reason, push });
+    }
+    return response;
+  }
+
+  async function liveRequest(url: string, init: RequestInit | undefined): Promise<Response> {
+    const controller = new AbortController();
+    live.add(controller);
+    try {
+      if (options.longpoll) return await send(url, init, controller.signal);
+      return await poll(url, init, controller.signal);
+    } finally {
+      live.delete(controller);
+    }
+  }
+
+  /** Answers a long-poll by polling the normal feed until something changed. */
+  async function poll(url: string, init: RequestInit | undefined, signal: AbortSignal): Promise<Response> {
+    const target = new URL(url);
+    target.searchParams.set('feed', 'normal');
+    for (;;) {
+      await delay(options.pollIntervalMs, signal);
+      const response = await send(target.toString(), init, signal);
+      if (!response.ok) return response;
+      const body = (await response.json()) as { results: unknown[]; last_seq: unknown };
+      if (body.results.length > 0) return jsonResponse(body);
+      // Nothing new: continue from where this poll ended, not from the original `since`.
+      target.searchParams.set('since', String(body.last_seq));
+    }
+  }
+
+  const wrapped = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+    return url.includes('feed=longpoll') ? liveRequest(url, init) : send(url, init);
+  };
+
+  return {
+    fetch: wrapped as typeof fetch,
+    abortLive() {
+      for (const controller of live) controller.abort();
+      live.clear();
+    },
+  };
+}
+
+function jsonResponse(body: unknown): Response {
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+async function reasonOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.clone().json()) as {
+      reason?: unknown;
+      docs?: { id: string; reason: string }[];
+    };
+    const reason = typeof body.reason === 'string' ? body.reason : `HTTP ${response.status}`;
+    const first = Array.isArray(body.docs) ? body.docs[0] : undefined;
+    return first ? `${reason} (${first.id}: ${first.reason})` : reason;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,112 @@
+import type { RxCollection } from 'rxdb';
+import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrgSummary } from '../../sync-server/orgs';
+import { openWorkspace, type Workspace } from '../../src/lib/store';
+import { box, seed } from './fixtures';
+import { addMember, call, makeOrg, startTestServer, userWithToken, type TestServer } from './helpers';
+
+/**
+ * The app's own replication protocol (RxDB's CouchDB replication, as the client uses it)
+ * against the role rules, as a worker: RxDB sends its documents with `_deleted`, without
+ * `_rev` on new ones and with the stored revision on updates, so the rules must judge those
+ * shapes, not just what a CouchDB client would send.
+ */
+describe('RxDB replication as a worker through the gate', () => {
+  let server: TestServer;
+  let olga: string;
+  let w1: string;
+  let org: OrgSummary;
+  let device: Workspace;
+  /** The status of every _bulk_docs answer the device got. */
+  const bulkStatuses: number[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    olga = await userWithToken(server, 'olga');
+    w1 = await userWithToken(server, 'w1');
+    org = await makeOrg(server, olga);
+    await addMember(server, org.id, 'w1', 'worker');
+    await seed(server, org.databases, olga);
+    device = await openWorkspace(org.id, { storage: 'memory', databaseName: `rxdb_worker_${org.id}` });
+  });
+  afterAll(async () => {
+    await device.remove();
+    await server.stop();
+  });
+
+  /** Replicates until in sync (pull, then push of what is pending); resolves with the first error, if any. */
+  async function syncOnce(name: 'job' | 'frame'): Promise<unknown> {
+    const collection = device.db.collections[name] as unknown as RxCollection<unknown>;
+    const state = replicateCouchDB<unknown>({
+      replicationIdentifier: `worker-${name}`,
+      collection,
+      url: `${server.url}/db/${org.databases[name]}/`,
+      // Live, because a one-shot replication cannot be cancelled while its push is being refused.
+      live: true,
+      // A refused push is retried after this; cancel() waits for the retry.
+      retryTime: 200,
+      waitForLeadership: false,
+      fetch: async (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', w1);
+        const res = await fetch(input, { ...init, headers });
+        if (String(input).includes('_bulk_docs')) bulkStatuses.push(res.status);
+        return res;
+      },
+      pull: { batchSize: 50 },
+      push: { batchSize: 50 },
+    });
+    let firstError: unknown;
+    const failed = new Promise<void>((resolve) => {
+      state.error$.subscribe((error) => {
+        firstError ??= error;
+        resolve();
+      });
+    });
+    await Promise.race([state.awaitInitialReplication(), failed]);
+    await state.cancel();
+    return firstError;
+  }
+
+  const onServer = async (name: 'job' | 'frame', id: string) =>
+    (await call(server, `/db/${org.databases[name]}/${id}`, { auth: olga })).body as Record<string, unknown>;
+
+  it('pulls the workspace, and pushes edits to its own job and the state of that job', async () => {
+    expect(await syncOnce('job')).toBeUndefined();
+    expect(await syncOnce('frame')).toBeUndefined();
+    expect(await device.db.collections.job.count().exec()).toBe(3);
+
+    const frame = await device.db.collections.frame.findOne('j1:0').exec();
+    expect(frame).not.toBeNull();
+    await frame?.incrementalPatch({ objects: { ...frame.objects, o9: box('o9', 0) as never } });
+    await device.db.collections.frame.insert({
+      id: 'j1:1',
+      job_id: 'j1',
+      frame: 1,
+      objects: {},
+      removed: {},
+      updated_date: '2026-03-01T00:00:00.000Z',
+    });
+    const job = await device.db.collections.job.findOne('j1').exec();
+    await job?.incrementalPatch({ state: 'completed', updated_date: '2026-03-01T00:00:00.000Z' });
+
+    expect(await syncOnce('frame')).toBeUndefined();
+    expect(await syncOnce('job')).toBeUndefined();
+    expect(Object.keys((await onServer('frame', 'j1:0')).objects as object).sort()).toEqual(['o1', 'o9']);
+    expect(await onServer('frame', 'j1:1')).toMatchObject({ job_id: 'j1', frame: 1 });
+    expect(await onServer('job', 'j1')).toMatchObject({ state: 'completed', assignee: 'w1' });
+  });
+
+  it("is refused when it pushes another's job, and the server keeps its version", async () => {
+    const before = await onServer('frame', 'j2:2');
+    const frame = await device.db.collections.frame.findOne('j2:2').exec();
+    await frame?.incrementalPatch({ objects: {} });
+    bulkStatuses.length = 0;
+    const error = await syncOnce('frame');
+    // RxDB reports a failed push (RC_PUSH) and keeps the edit pending; the gate answered 403.
+    expect(error).toMatchObject({ code: 'RC_PUSH' });
+    expect(bulkStatuses).toContain(403);
+    expect(await onServer('frame', 'j2:2')).toEqual(before);
+  });
+});

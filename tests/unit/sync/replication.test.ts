@@ -1,0 +1,304 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/lib/core/types';
+import type { FrameDoc } from '../../../src/lib/store';
+import { rectangle } from '../../../src/lib/store/testObjects';
+import {
+  couch,
+  eventually,
+  openDevice,
+  startSyncServer,
+  type Account,
+  type Device,
+  type SyncServer,
+} from './fixture';
+
+const T1 = '2025-01-01T10:00:00.000Z';
+const T2 = '2025-01-01T11:00:00.000Z';
+const T3 = '2025-01-01T12:00:00.000Z';
+
+function job(id: string, assignee: string | null): Omit<Job, 'id'> & { _id: string } {
+  return {
+    _id: id,
+    task_id: 'task-1',
+    project_id: 'project-1',
+    type: 'annotation',
+    stage: 'annotation',
+    state: 'new',
+    assignee,
+    start_frame: 0,
+    stop_frame: 9,
+    created_date: T1,
+    updated_date: T1,
+  };
+}
+
+function frameBody(jobId: string, frame: number, objects: FrameDoc['objects'], updated_date = T1) {
+  return { job_id: jobId, frame, objects, removed: {}, updated_date };
+}
+
+const leftEdge = (doc: { objects: FrameDoc['objects'] } | undefined, id: string) => {
+  const object = doc?.objects[id];
+  return object?.kind === 'shape' ? object.points[0] : undefined;
+};
+
+describe('workspace replication through the sync server', () => {
+  let server: SyncServer;
+  let alice: Account;
+  let bob: Account;
+  let workspaceId: string;
+  let device: Device | undefined;
+
+  beforeAll(async () => {
+    server = await startSyncServer();
+    alice = await server.account('alice');
+    bob = await server.account('bob');
+    workspaceId = await server.organization(alice, [{ account: bob, role: 'maintainer' }]);
+  });
+  afterEach(async () => {
+    await device?.close();
+    device = undefined;
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("pulls another device's work, pushes local edits, and reports online with nothing pending", async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-a', job('job-a', null));
+    await frames.put('job-a:0', frameBody('job-a', 0, { a: rectangle('a', 0, T1, 5) }));
+
+    device = await openDevice(server, workspaceId, bob);
+    const sync = device.connect();
+    const repo = device.repo;
+    await eventually(
+      'the frame to arrive',
+      async () => (await repo.annotations.objectsOnFrame('job-a', 0)).length === 1,
+    );
+
+    await repo.annotations.applyDiff('job-a', {
+      added: { b: rectangle('b', 0, T2, 40) },
+      updated: {},
+      removed: {},
+    });
+    const onServer = await eventually('the edit to reach the server', async () => {
+      const doc = await frames.get<FrameDoc>('job-a:0');
+      return doc && Object.keys(doc.objects).length === 2 ? doc : undefined;
+    });
+    expect(leftEdge(onServer, 'b')).toBe(40);
+    const status = await eventually('online', () =>
+      sync.status().state === 'online' ? sync.status() : undefined,
+    );
+    expect(status).toMatchObject({ pending: 0, message: null, authError: false, leader: true });
+
+    // Live: a later edit on the other device arrives without a restart.
+    const current = (await frames.get<FrameDoc>('job-a:0'))!;
+    await frames.put('job-a:0', {
+      ...current,
+      objects: { ...current.objects, c: rectangle('c', 0, T3, 70) },
+    });
+    await eventually(
+      'the live change',
+      async () => (await repo.annotations.objectsOnFrame('job-a', 0)).length === 3,
+    );
+  });
+
+  it("counts edits made offline as pending and keeps both devices' objects on one frame", async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-b', job('job-b', null));
+    await frames.put(
+      'job-b:3',
+      frameBody('job-b', 3, { a: rectangle('a', 3, T1, 1), b: rectangle('b', 3, T1, 2) }),
+    );
+
+    device = await openDevice(server, workspaceId, bob);
+    device.connect();
+    const repo = device.repo;
+    await eventually(
+      'the frame',
+      async () => (await repo.annotations.objectsOnFrame('job-b', 3)).length === 2,
+    );
+    await device.disconnect();
+
+    // Offline on this device: object a moves. Meanwhile the other device moves object b.
+    const [before] = (await repo.annotations.objectsOnFrame('job-b', 3)).filter((o) => o.id === 'a');
+    await repo.annotations.applyDiff('job-b', {
+      added: {},
+      updated: { a: [before!, rectangle('a', 3, T2, 100)] },
+      removed: {},
+    });
+    const stored = (await frames.get<FrameDoc>('job-b:3'))!;
+    await frames.put('job-b:3', {
+      ...stored,
+      objects: { ...stored.objects, b: rectangle('b', 3, T3, 200) },
+      updated_date: T3,
+    });
+
+    const sync = device.connect();
+    const merged = await eventually('both edits on the server', async () => {
+      const doc = await frames.get<FrameDoc>('job-b:3');
+      return leftEdge(doc, 'a') === 100 && leftEdge(doc, 'b') === 200 ? doc : undefined;
+    });
+    expect(Object.keys(merged.objects).sort()).toEqual(['a', 'b']);
+    await eventually('both edits on this device', async () => {
+      const objects = await repo.annotations.objectsOnFrame('job-b', 3);
+      const x = Object.fromEntries(objects.map((o) => [o.id, o.kind === 'shape' ? o.points[0] : -1]));
+      return x.a === 100 && x.b === 200;
+    });
+    await eventually(
+      'nothing pending',
+      () => sync.status().pending === 0 && sync.status().state === 'online',
+    );
+    // Different objects are no collision.
+    expect(await device.workspace.db.conflict.count().exec()).toBe(0);
+  });
+
+  it('merges different fields of one object and logs a true collision with the losing version', async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-c', job('job-c', null));
+    await frames.put('job-c:1', frameBody('job-c', 1, { a: rectangle('a', 1, T1, 1) }));
+
+    device = await openDevice(server, workspaceId, bob);
+    device.connect();
+    const repo = device.repo;
+    await eventually(
+      'the frame',
+      async () => (await repo.annotations.objectsOnFrame('job-c', 1)).length === 1,
+    );
+    await device.disconnect();
+
+    // This device: occluded and the position (older). Other device: the label and the position (newer).
+    const [before] = await repo.annotations.objectsOnFrame('job-c', 1);
+    const mine = { ...rectangle('a', 1, T2, 10), occluded: true };
+    await repo.annotations.applyDiff('job-c', { added: {}, updated: { a: [before!, mine] }, removed: {} });
+    const stored = (await frames.get<FrameDoc>('job-c:1'))!;
+    const theirs = { ...rectangle('a', 1, T3, 20), label_id: 'label-2' };
+    await frames.put('job-c:1', { ...stored, objects: { a: theirs }, updated_date: T3 });
+
+    device.connect();
+    const merged = await eventually('the merged object on the server', async () => {
+      const doc = await frames.get<FrameDoc>('job-c:1');
+      const a = doc?.objects.a;
+      return a?.kind === 'shape' && a.occluded ? a : undefined;
+    });
+    // Fields changed on one side only are both kept; the position collided and the newer edit won.
+    expect(merged).toMatchObject({
+      occluded: true,
+      label_id: 'label-2',
+      points: [20, 0, 30, 10],
+      updated_date: T3,
+    });
+
+    const log = await eventually('the conflict log entry', async () => {
+      const entries = await device!.workspace.db.conflict.find().exec();
+      return entries.length > 0 ? entries.map((e) => e.toJSON()) : undefined;
+    });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({
+      doc_collection: 'frame',
+      doc_id: 'job-c:1',
+      object_id: 'a',
+      fields: ['points'],
+      lost_side: 'fork',
+    });
+    expect(JSON.parse(log[0]!.lost)).toMatchObject({ points: [10, 0, 20, 10], occluded: true });
+  });
+
+  it('pauses on a revoked token with a clear message, keeps local edits and pushes them after a new sign-in', async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-d', job('job-d', null));
+    await frames.put('job-d:0', frameBody('job-d', 0, {}));
+
+    const carol = await server.account('carol');
+    const { token } = await alice.api.invite(workspaceId, { role: 'maintainer', username: 'carol' });
+    await carol.api.acceptInvitation(token);
+
+    device = await openDevice(server, workspaceId, carol);
+    const sync = device.connect();
+    const repo = device.repo;
+    await eventually('the job', async () => (await device!.repo.jobs.get('job-d')) !== undefined);
+
+    await carol.api.logout(); // the token on this device is now revoked
+    await repo.annotations.applyDiff('job-d', {
+      added: { z: rectangle('z', 0, T2, 9) },
+      updated: {},
+      removed: {},
+    });
+    const failed = await eventually('the auth error', () =>
+      sync.status().authError ? sync.status() : undefined,
+    );
+    expect(failed.state).toBe('error');
+    expect(failed.message).toMatch(/Sign in again/);
+    expect(failed.message).toMatch(/kept on this device/);
+    expect(failed.pending).toBeGreaterThan(0);
+    expect(Object.keys((await frames.get<FrameDoc>('job-d:0'))!.objects)).toEqual([]);
+    expect((await repo.annotations.objectsOnFrame('job-d', 0)).map((o) => o.id)).toEqual(['z']);
+
+    const fresh = await carol.api.login('carol', 'carol-password');
+    carol.setToken(fresh.token);
+    sync.reconnect();
+    await eventually('the kept edit on the server', async () => {
+      const doc = await frames.get<FrameDoc>('job-d:0');
+      return doc?.objects.z !== undefined;
+    });
+    await eventually('online again', () => sync.status().state === 'online' && sync.status().pending === 0);
+  });
+
+  it('loses nothing when the server is killed and restarted during replication', async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-e', job('job-e', null));
+
+    device = await openDevice(server, workspaceId, bob);
+    const sync = device.connect();
+    const repo = device.repo;
+    await eventually('the job', async () => (await repo.jobs.get('job-e')) !== undefined);
+
+    const objects = (from: number, count: number) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => {
+          const id = `o${from + i}`;
+          return [id, rectangle(id, (from + i) % 50, T2, from + i)];
+        }),
+      );
+    // Writes keep coming while the server goes away and comes back.
+    const writing = (async () => {
+      for (let batch = 0; batch < 10; batch++) {
+        await repo.annotations.applyDiff('job-e', {
+          added: objects(batch * 30, 30),
+          updated: {},
+          removed: {},
+        });
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await server.restart(async () => {
+      await eventually('the device to notice', () => sync.status().state === 'offline', 10_000);
+      await writing;
+    });
+
+    await eventually(
+      'every object on the server',
+      async () => {
+        let count = 0;
+        for (let frame = 0; frame < 50; frame++) {
+          const doc = await frames.get<FrameDoc>(`job-e:${frame}`);
+          count += Object.keys(doc?.objects ?? {}).length;
+        }
+        return count === 300;
+      },
+      30_000,
+    );
+    const local = await device.workspace.db.frame.find({ selector: { job_id: 'job-e' } }).exec();
+    expect(local.reduce((n, doc) => n + Object.keys(doc.objects).length, 0)).toBe(300);
+    await eventually(
+      'online with nothing pending',
+      () => sync.status().state === 'online' && sync.status().pending === 0,
+      30_000,
+    );
+  }, 60_000);
+});
