@@ -108,9 +108,14 @@ function indexEntries(d: Uint8Array): Map<string, EntryLocation> | null {
         const length = u16(d, e + 2);
         if (id === 1) {
           let f = e + 4;
-          if (size === 0xffffffff) ((size = Number(view.getBigUint64(f, true))), (f += 8));
-          if (compressedSize === 0xffffffff)
-            ((compressedSize = Number(view.getBigUint64(f, true))), (f += 8));
+          if (size === 0xffffffff) {
+            size = Number(view.getBigUint64(f, true));
+            f += 8;
+          }
+          if (compressedSize === 0xffffffff) {
+            compressedSize = Number(view.getBigUint64(f, true));
+            f += 8;
+          }
           if (local === 0xffffffff) local = Number(view.getBigUint64(f, true));
         }
         e += 4 + length;
