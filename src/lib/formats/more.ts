@@ -1,4 +1,6 @@
 import type { FormatCodec } from './types';
+import { ULTRALYTICS_CODECS } from './ultralytics';
+import { yoloCodec } from './yolo';
 
 /** Codecs of the other dataset formats (YOLO, VOC, …), appended to the registry. */
-export const MORE_CODECS: FormatCodec[] = [];
+export const MORE_CODECS: FormatCodec[] = [yoloCodec, ...ULTRALYTICS_CODECS];
