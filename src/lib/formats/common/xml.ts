@@ -48,7 +48,7 @@ export function parseXml(text: string, file: string): XmlElement {
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) {
     const { line, col, msg } = valid.err;
-    const unclosed = /^Invalid '\[(.*)\]' found/s.exec(msg);
+    const unclosed = /^Invalid '\[(.*)\]' found/s.exec(msg) ?? /^Unclosed tag '([^']*)'/.exec(msg);
     if (unclosed) {
       // The validator reports tags left open at the end of the input this way.
       const names = unclosed[1]!.split(',').map((n) => `<${n.trim().replace(/^"|"$/g, '')}>`);
