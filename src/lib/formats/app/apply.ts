@@ -53,6 +53,12 @@ export interface ImportOptions {
   segmentSize?: number;
   /** Recorded as the author of imported objects. */
   author?: string;
+  /** Keep each object's own author and edit time when it has them (backups). */
+  keepObjectMeta?: boolean;
+  /** How items find task frames: by name (default, as CVAT) or by frame number (backups). */
+  matchFrames?: 'name' | 'number';
+  /** What happens to dataset labels the project lacks and no mapping mentions; default `error`. */
+  unmatchedLabels?: 'error' | 'add';
   progress?: (fraction: number, message?: string) => void;
   signal?: AbortSignal;
 }
@@ -149,7 +155,7 @@ function planLabels(
   for (const label of dataset.labels) {
     const explicit = options.labelMapping && label.name in options.labelMapping;
     let decision = explicit ? options.labelMapping![label.name]! : (proposed[label.name] ?? undefined);
-    if (decision === undefined && adopt) decision = ADD_LABEL;
+    if (decision === undefined && (adopt || options.unmatchedLabels === 'add')) decision = ADD_LABEL;
     if (decision === null) {
       decisions.set(label.id, null);
       continue;
@@ -247,12 +253,18 @@ function mapItemsToTask(
   dataset: Dataset,
   task: Task,
   frames: readonly FrameMeta[],
+  byNumber: boolean,
   problems: Problems,
 ): Map<number, number> {
   const index = new FrameIndex(frames);
   const map = new Map<number, number>();
   const missing: string[] = [];
   for (const item of dataset.items) {
+    if (byNumber) {
+      if (item.frame >= 0 && item.frame < frames.length) map.set(item.frame, item.frame);
+      else missing.push(`#${item.frame}`);
+      continue;
+    }
     let frame = index.find(item.name);
     if (frame === undefined && (item.name === '' || NUMBERED.test(withoutExt(base(item.name))))) {
       if (item.frame >= 0 && item.frame < frames.length) frame = item.frame;
@@ -320,9 +332,13 @@ function convertObjects(
   dataset: Dataset,
   plan: LabelPlan,
   placement: Placement,
-  meta: { author: string; date: string },
+  meta: { author: string; date: string; keep: boolean },
   problems: Problems,
 ): Converted {
+  const stamp = (o: { author: string; updated_date: string }) =>
+    meta.keep && o.updated_date
+      ? { updated_date: o.updated_date, author: o.author }
+      : { updated_date: meta.date, author: meta.author };
   const result: Converted = {
     objects: new Map(),
     tracks: new Map(),
@@ -365,8 +381,7 @@ function convertObjects(
       frame: at.frame,
       label_id: translation.label.id,
       attributes,
-      updated_date: meta.date,
-      author: meta.author,
+      ...stamp(shape),
     } as FrameObject;
     if (shape.type === 'skeleton') {
       const elements = shape.elements.flatMap((element) => {
@@ -417,8 +432,7 @@ function convertObjects(
       frame: at.frame,
       label_id: translation.label.id,
       attributes: convertAttributes(tag.attributes, translation.attributes, where, problems),
-      updated_date: meta.date,
-      author: meta.author,
+      ...stamp(tag),
     });
     result.tags++;
   }
@@ -491,8 +505,7 @@ function convertObjects(
       attributes: convertAttributes(track.attributes, translation.attributes, where, problems),
       shapes,
       elements,
-      updated_date: meta.date,
-      author: meta.author,
+      ...stamp(track),
     });
     result.trackCount++;
   }
@@ -616,7 +629,7 @@ export async function importDataset(
   }
 
   const plan = planLabels(project, dataset, options, problems);
-  const meta = { author: options.author ?? '', date: now() };
+  const meta = { author: options.author ?? '', date: now(), keep: options.keepObjectMeta ?? false };
 
   // Items with their dataset frames must be unique.
   const itemFrames = new Set<number>();
@@ -626,7 +639,7 @@ export async function importDataset(
   }
 
   if (target.kind !== 'project') {
-    const taskFrame = mapItemsToTask(dataset, task!, frames, problems);
+    const taskFrame = mapItemsToTask(dataset, task!, frames, options.matchFrames === 'number', problems);
     const owner = jobPerFrame(frames.length, jobs);
     const placement: Placement = {
       // Items that did not match a frame are reported above; their objects are not reported again.
@@ -684,7 +697,7 @@ async function importIntoProject(
   dataset: Dataset,
   project: Project,
   plan: LabelPlan,
-  meta: { author: string; date: string },
+  meta: { author: string; date: string; keep: boolean },
   problems: Problems,
   options: ImportOptions,
 ): Promise<ImportResult> {

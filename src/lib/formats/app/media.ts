@@ -91,7 +91,7 @@ export class ImageLocator {
   private add(map: Map<string, string | null>, key: string, path: string): void {
     const existing = map.get(key);
     if (existing === undefined) map.set(key, path);
-    else if (existing !== path) {
+    else if (existing !== null && existing !== path) {
       // Prefer the file under an `images` folder (CVAT, COCO and Datumaro exports put them there).
       const a = /(^|\/)images\//.test(existing);
       const b = /(^|\/)images\//.test(path);
