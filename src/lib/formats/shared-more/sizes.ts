@@ -9,6 +9,7 @@ import { basename, stem } from './paths';
 export class SizeResolver {
   private readonly byName = new Map<string, Size>();
   private readonly byStem = new Map<string, Size>();
+  private readonly nameByStem = new Map<string, string>();
 
   constructor(
     private readonly source: FileSource,
@@ -19,7 +20,13 @@ export class SizeResolver {
       this.byName.set(f.name, size);
       if (!this.byName.has(basename(f.name))) this.byName.set(basename(f.name), size);
       if (!this.byStem.has(stem(f.name))) this.byStem.set(stem(f.name), size);
+      if (!this.nameByStem.has(stem(f.name))) this.nameByStem.set(stem(f.name), f.name);
     }
+  }
+
+  /** The target frame's name for a file stem (formats that store only `0001`), else `fallback`. */
+  nameFor(fileStem: string, fallback: string): string {
+    return this.nameByStem.get(fileStem) ?? fallback;
   }
 
   /** The size of the image `name` (its archive path when `path` is given); null when unknown. */
