@@ -2,9 +2,10 @@
 import type { FileSource, FormatCodec, FormatShapeKind } from '../types';
 import { FormatError } from '../types';
 import { readCvatXml } from './read';
-import { mediaExtension, writeCvatImagesXml, writeCvatVideoXml, writeMedia } from './write';
+import { mediaExtension, writeMedia } from '../common/media';
+import { writeCvatImagesXml, writeCvatVideoXml } from './write';
 
-export { readCvatXml, type CvatDocument, type CvatReadOptions } from './read';
+export { readCvatXml, type CvatDocument } from './read';
 export { writeCvatImagesXml, writeCvatVideoXml, type CvatVideoWriteOptions } from './write';
 
 const KINDS: readonly FormatShapeKind[] = [

@@ -61,11 +61,6 @@ export const CUBOID_KEYS = [
   'ybr2',
 ] as const;
 
-export interface CvatReadOptions {
-  /** Called for things that are skipped but do not stop the import (unlabeled shapes). */
-  warn?: (message: string) => void;
-}
-
 interface Geometry {
   type: ShapeType;
   points: number[];
@@ -321,11 +316,7 @@ export interface CvatDocument {
 }
 
 /** Parses a CVAT XML text. `file` names the file in errors. */
-export function readCvatXml(
-  text: string,
-  file: string,
-  context: ImportContext & CvatReadOptions = {},
-): CvatDocument {
+export function readCvatXml(text: string, file: string, context: ImportContext = {}): CvatDocument {
   const root = parseXml(text, file);
   const base = new XmlReader(file);
   if (root.name !== 'annotations')
@@ -364,7 +355,6 @@ export function readCvatXml(
   }
   dataset.meta.startFrame = startFrame;
   dataset.meta.frameStep = step;
-  if (warnings.length > 0) dataset.meta.warnings = warnings;
 
   const images = root.children.filter((c) => c.name === 'image');
   const tracks = root.children.filter((c) => c.name === 'track');
@@ -464,6 +454,7 @@ export function readCvatXml(
   }
   dataset.items = items;
   checkImageRefs(r, dataset, images.length > 0);
+  if (warnings.length > 0) dataset.meta.warnings = warnings;
   return { dataset, flavour };
 }
 
