@@ -1,3 +1,4 @@
+import { labelmeCodec } from './labelme';
 import { segmaskCodec } from './segmask';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
@@ -5,4 +6,10 @@ import { vocCodec } from './voc';
 import { yoloCodec } from './yolo';
 
 /** Codecs of the other dataset formats (YOLO, VOC, …), appended to the registry. */
-export const MORE_CODECS: FormatCodec[] = [vocCodec, segmaskCodec, yoloCodec, ...ULTRALYTICS_CODECS];
+export const MORE_CODECS: FormatCodec[] = [
+  vocCodec,
+  segmaskCodec,
+  yoloCodec,
+  ...ULTRALYTICS_CODECS,
+  labelmeCodec,
+];
