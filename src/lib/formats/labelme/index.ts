@@ -9,15 +9,7 @@ import { decode as decodePng, encode as encodePng } from 'fast-png';
 import { decodeMaskToImage, encodeMask, maskBox } from '../../core/mask';
 import type { AttributeValue, LabelSpec } from '../../core/types';
 import { parseXml, XmlReader, XmlWriter, type XmlElement } from '../common/xml';
-import type {
-  Dataset,
-  DatasetItem,
-  ExportOptions,
-  FileSink,
-  FileSource,
-  FormatCodec,
-  ImportContext,
-} from '../types';
+import type { Dataset, ExportOptions, FileSink, FileSource, FormatCodec, ImportContext } from '../types';
 import { FormatError } from '../types';
 import { DatasetBuilder } from '../shared-more/builder';
 import { objectsByFrame } from '../shared-more/frames';
