@@ -7,6 +7,7 @@
  * subset of its items. Deleted frames are left out, as CVAT leaves them out of exports.
  * Where jobs overlap, a frame's objects come from the first job (by start frame) that holds it.
  */
+import { parseFrameFilter } from '../../core/frames';
 import type { FrameMeta, FrameObject, Id, Job, Project, Shape, Tag, Task, Track } from '../../core/types';
 import type { Repository } from '../../store';
 import { getBlob, type BlobDatabase } from '../../store/blobs';
@@ -142,8 +143,11 @@ async function requireProject(repo: Repository, id: Id): Promise<Project> {
 }
 
 function taskMeta(task: Task): Dataset['meta'] {
+  const filter = parseFrameFilter(task.frame_filter);
   return {
     name: task.name,
+    startFrame: task.start_frame,
+    frameStep: filter.ok ? filter.step : 1,
     ...(task.fps ? { fps: task.fps } : {}),
     mode: task.mode,
     subset: task.subset,
