@@ -4,7 +4,16 @@ import type { DatasetItem, ExportOptions, FileSink, FileSource, FormatCodec } fr
 import { cocoFiles, readCoco, type CocoKind } from './read';
 import { writeCoco } from './write';
 
-export { cocoFiles, readCoco, clean, parseSkeletonSvg, skeletonSvg, type CocoKind } from './read';
+export {
+  cocoFiles,
+  readCoco,
+  clean,
+  exactExtent,
+  parseSkeletonSvg,
+  skeletonSvg,
+  type CocoKind,
+  type CocoTask,
+} from './read';
 export { writeCoco, skeletonEdges } from './write';
 export { cocoRleToMask, decodeCocoString, encodeCocoString, maskToCocoRle } from './rle';
 

@@ -121,9 +121,41 @@ export function skeletonSvg(names: readonly string[], edges: readonly [number, n
   return svg;
 }
 
-/** Drops float noise (`0.30000000000000004` → `0.3`) so that coordinates do not drift. */
+/** Drops float noise (`0.30000000000000004` → `0.3`) for derived values (areas, sizes). */
 export function clean(n: number): number {
   return Number(n.toPrecision(15));
+}
+
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** The next double after `x` towards `direction` (+1 or −1). */
+function nextDouble(x: number, direction: 1 | -1): number {
+  if (x === 0) return direction * Number.MIN_VALUE;
+  f64[0] = x;
+  i64[0]! += x > 0 === direction > 0 ? 1n : -1n;
+  return f64[0]!;
+}
+
+/**
+ * The extent `w` to write for an interval [`x1`, `x2`] such that the reader's `x1 + w` gives
+ * back exactly `x2`, preferring the shortest decimal (`144.89`, not `144.88999999999999`). This
+ * is what keeps COCO boxes from drifting over repeated export and import.
+ */
+export function exactExtent(x1: number, x2: number): number {
+  const raw = x2 - x1;
+  const short = clean(raw);
+  if (x1 + short === x2) return short;
+  if (x1 + raw === x2) return raw;
+  let below = raw;
+  let above = raw;
+  for (let k = 0; k < 8; k++) {
+    below = nextDouble(below, -1);
+    above = nextDouble(above, 1);
+    if (x1 + below === x2) return below;
+    if (x1 + above === x2) return above;
+  }
+  return raw;
 }
 
 interface State {
@@ -427,7 +459,7 @@ function readDocument(
       st.dataset.shapes.push({
         ...base,
         type: 'rectangle',
-        points: [x, y, clean(x + w), clean(y + h)],
+        points: [x, y, x + w, y + h],
       } as Shape);
       return;
     }

@@ -14,7 +14,7 @@ import { polygonArea } from '../../core/mask';
 import type { AttributeSpec, AttributeValue, LabelSpec, Shape } from '../../core/types';
 import { checkAbort, expandTracks } from '../common/dataset';
 import type { Dataset, DatasetItem } from '../types';
-import { clean, parseSkeletonSvg, type CocoKind } from './read';
+import { clean, exactExtent, parseSkeletonSvg, type CocoKind } from './read';
 import { maskToCocoRle } from './rle';
 
 interface CocoAnnotation {
@@ -188,8 +188,8 @@ export function writeCoco(
           const [a, b, c, d] = s.points;
           const x = Math.min(a, c);
           const y = Math.min(b, d);
-          const w = clean(Math.max(a, c) - x);
-          const h = clean(Math.max(b, d) - y);
+          const w = exactExtent(x, Math.max(a, c));
+          const h = exactExtent(y, Math.max(b, d));
           annotations.push({ ...base, segmentation: [], area: clean(w * h), bbox: [x, y, w, h] });
         } else if (s.type === 'polygon') {
           const group =

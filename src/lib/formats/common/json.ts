@@ -32,7 +32,8 @@ export class JsonFile {
       const result = parseJsonWithPositions(text);
       if (result.ok) return new JsonFile(file, text, result.value);
       const { line, column } = result.position;
-      const truncated = result.position.offset >= text.trimEnd().length;
+      const truncated =
+        result.position.offset >= text.trimEnd().length || /unterminated|end of input/.test(result.message);
       throw new FormatError(
         file,
         `${truncated ? 'the file ends too early (truncated?): ' : 'invalid JSON: '}${result.message}`,
