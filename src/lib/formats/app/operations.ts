@@ -10,6 +10,7 @@ import { summarizeDataset, type DatasetSummary } from '../common/dataset';
 import { getFormat } from '../registry';
 import type { Dataset, FileSource, FormatShapeKind } from '../types';
 import type { Repository } from '../../store';
+import type { BlobDatabase } from '../../store/blobs';
 import { writeProjectBackup, writeTaskBackup } from '../backup/write';
 import { restoreBackup, type RestoreResult } from '../backup/restore';
 import { datasetFromJob, datasetFromProject, datasetFromTask, type StoreDataset } from './dataset';
@@ -69,10 +70,11 @@ export async function readScope(
   repo: Repository,
   scope: ExportScope,
   signal?: AbortSignal,
+  blobs?: BlobDatabase,
 ): Promise<StoreDataset> {
-  if (scope.kind === 'task') return datasetFromTask(repo, scope.id, { signal });
-  if (scope.kind === 'job') return datasetFromJob(repo, scope.id, { signal });
-  return datasetFromProject(repo, scope.id, { signal });
+  if (scope.kind === 'task') return datasetFromTask(repo, scope.id, { signal, blobs });
+  if (scope.kind === 'job') return datasetFromJob(repo, scope.id, { signal, blobs });
+  return datasetFromProject(repo, scope.id, { signal, blobs });
 }
 
 /** Shape kinds `dataset` holds (`track` when it has tracks, `tag` when it has tags). */
@@ -106,11 +108,13 @@ export async function exportArchive(
   onChunk: (chunk: Uint8Array) => void,
   progress: Progress = () => undefined,
   signal?: AbortSignal,
+  /** Where media is read from; the origin's `loupe_blobs` by default. */
+  blobs?: BlobDatabase,
 ): Promise<ExportSummary> {
   const codec = getFormat(request.formatId);
   if (!codec.export) throw new Error(`${codec.name} ${codec.version} cannot be exported.`);
   progress(0, 'Reading annotations');
-  const { dataset, media } = await readScope(repo, request.scope, signal);
+  const { dataset, media } = await readScope(repo, request.scope, signal, blobs);
   const out = batched(onChunk);
   const sink = new ZipSink({ onChunk: (chunk) => out.push(chunk) });
   let missingImages = 0;
@@ -209,11 +213,12 @@ export async function backupArchive(
   onChunk: (chunk: Uint8Array) => void,
   progress: Progress = () => undefined,
   signal?: AbortSignal,
+  blobs?: BlobDatabase,
 ): Promise<{ bytes: number }> {
   const out = batched(onChunk);
   const sink = new ZipSink({ onChunk: (chunk) => out.push(chunk) });
-  if (scope.kind === 'task') await writeTaskBackup(repo, scope.id, sink, { progress, signal });
-  else await writeProjectBackup(repo, scope.id, sink, { progress, signal });
+  if (scope.kind === 'task') await writeTaskBackup(repo, scope.id, sink, { progress, signal, blobs });
+  else await writeProjectBackup(repo, scope.id, sink, { progress, signal, blobs });
   await sink.finish();
   out.flush();
   return { bytes: sink.byteLength };
