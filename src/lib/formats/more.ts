@@ -1,4 +1,5 @@
 import { labelmeCodec } from './labelme';
+import { motCodec } from './mot';
 import { segmaskCodec } from './segmask';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
@@ -12,4 +13,5 @@ export const MORE_CODECS: FormatCodec[] = [
   yoloCodec,
   ...ULTRALYTICS_CODECS,
   labelmeCodec,
+  motCodec,
 ];

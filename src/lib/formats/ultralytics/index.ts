@@ -22,6 +22,7 @@ import { DatasetBuilder, keyframe } from '../shared-more/builder';
 import { objectsByFrame } from '../shared-more/frames';
 import { isImagePath, stripExt } from '../shared-more/paths';
 import { SizeResolver } from '../shared-more/sizes';
+import { closeRuns } from '../shared-more/tracks';
 import { fixed } from '../shared-more/text';
 import {
   boxFromCenter,
@@ -178,18 +179,7 @@ async function importLabels(variant: Variant, source: FileSource, context: Impor
   }
   // Each track ends with an outside keyframe after its last box, and gaps become outside spans.
   const frames = new Set(builder.dataset.items.map((i) => i.frame));
-  for (const { label, shapes } of tracks.values()) {
-    shapes.sort((a, b) => a.frame - b.frame);
-    const keyframes: TrackedShape[] = [];
-    for (const [i, s] of shapes.entries()) {
-      keyframes.push(s);
-      const next = shapes[i + 1];
-      if ((next === undefined || next.frame > s.frame + 1) && frames.has(s.frame + 1)) {
-        keyframes.push({ ...s, frame: s.frame + 1, outside: true });
-      }
-    }
-    builder.track(label.id, keyframes);
-  }
+  for (const { label, shapes } of tracks.values()) builder.track(label.id, closeRuns(shapes, frames));
   return builder.dataset;
 }
 
