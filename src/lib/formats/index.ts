@@ -22,4 +22,4 @@ export { XmlReader, XmlWriter, escapeXml, parseXml } from './common/xml';
 export type { XmlElement } from './common/xml';
 export { COCO_CODEC, COCO_KEYPOINTS_CODEC } from './coco';
 export { CVAT_IMAGES_CODEC, CVAT_VIDEO_CODEC } from './cvat';
-export { DATUMARO_CODEC } from './datumaro';
+export { DATUMARO_3D_CODEC, DATUMARO_CODEC } from './datumaro';

@@ -5,7 +5,7 @@
 import type { Dimension } from '../core/types';
 import { COCO_CODEC, COCO_KEYPOINTS_CODEC } from './coco';
 import { CVAT_IMAGES_CODEC, CVAT_VIDEO_CODEC } from './cvat';
-import { DATUMARO_CODEC } from './datumaro';
+import { DATUMARO_3D_CODEC, DATUMARO_CODEC } from './datumaro';
 import { MORE_CODECS } from './more';
 import { FormatError, type FileSource, type FormatCodec } from './types';
 
@@ -15,6 +15,7 @@ export const CORE_CODECS: readonly FormatCodec[] = [
   COCO_CODEC,
   COCO_KEYPOINTS_CODEC,
   DATUMARO_CODEC,
+  DATUMARO_3D_CODEC,
 ];
 
 export const FORMATS: readonly FormatCodec[] = [...CORE_CODECS, ...MORE_CODECS];
