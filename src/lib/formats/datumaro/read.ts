@@ -97,12 +97,11 @@ function readCategories(
   const order = new Map<string, string[]>();
   const cats = doc.categories === undefined ? {} : r.object(doc.categories, ['categories']);
   const labelCat = cats.label === undefined ? undefined : r.object(cats.label, ['categories', 'label']);
-  const common =
-    labelCat?.attributes === undefined
-      ? []
-      : r
-          .array(labelCat.attributes, ['categories', 'label', 'attributes'])
-          .map((a, i) => r.string(a, ['categories', 'label', 'attributes', i]));
+  // Attribute names shared by all labels: specs are created when a value uses them.
+  if (labelCat?.attributes !== undefined)
+    r.array(labelCat.attributes, ['categories', 'label', 'attributes']).forEach((a, i) =>
+      r.string(a, ['categories', 'label', 'attributes', i]),
+    );
   const labels =
     labelCat?.labels === undefined ? [] : r.array(labelCat.labels, ['categories', 'label', 'labels']);
   const parsed = labels.map((raw, i) => {
