@@ -1,5 +1,6 @@
 import { labelmeCodec } from './labelme';
 import { motCodec } from './mot';
+import { motsCodec } from './mots';
 import { segmaskCodec } from './segmask';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
@@ -14,4 +15,5 @@ export const MORE_CODECS: FormatCodec[] = [
   ...ULTRALYTICS_CODECS,
   labelmeCodec,
   motCodec,
+  motsCodec,
 ];
