@@ -1,3 +1,4 @@
+import { imagenetCodec } from './imagenet';
 import { labelmeCodec } from './labelme';
 import { motCodec } from './mot';
 import { motsCodec } from './mots';
@@ -16,4 +17,5 @@ export const MORE_CODECS: FormatCodec[] = [
   labelmeCodec,
   motCodec,
   motsCodec,
+  imagenetCodec,
 ];
