@@ -1,11 +1,15 @@
 import { imagenetCodec } from './imagenet';
 import { labelmeCodec } from './labelme';
+import { lfwCodec } from './lfw';
+import { market1501Codec } from './market1501';
 import { motCodec } from './mot';
 import { motsCodec } from './mots';
 import { segmaskCodec } from './segmask';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
+import { vggface2Codec } from './vggface2';
 import { vocCodec } from './voc';
+import { widerfaceCodec } from './widerface';
 import { yoloCodec } from './yolo';
 
 /** Codecs of the other dataset formats (YOLO, VOC, …), appended to the registry. */
@@ -18,4 +22,8 @@ export const MORE_CODECS: FormatCodec[] = [
   motCodec,
   motsCodec,
   imagenetCodec,
+  market1501Codec,
+  widerfaceCodec,
+  vggface2Codec,
+  lfwCodec,
 ];

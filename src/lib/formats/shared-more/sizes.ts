@@ -4,12 +4,13 @@
  */
 import type { FileSource, ImportContext } from '../types';
 import { imageSize, type Size } from './imageSize';
-import { basename, stem } from './paths';
+import { basename, stem, stripExt } from './paths';
 
 export class SizeResolver {
   private readonly byName = new Map<string, Size>();
   private readonly byStem = new Map<string, Size>();
   private readonly nameByStem = new Map<string, string>();
+  private readonly nameByKey = new Map<string, string>();
 
   constructor(
     private readonly source: FileSource,
@@ -21,7 +22,13 @@ export class SizeResolver {
       if (!this.byName.has(basename(f.name))) this.byName.set(basename(f.name), size);
       if (!this.byStem.has(stem(f.name))) this.byStem.set(stem(f.name), size);
       if (!this.nameByStem.has(stem(f.name))) this.nameByStem.set(stem(f.name), f.name);
+      this.nameByKey.set(stripExt(f.name), f.name);
     }
+  }
+
+  /** The target frame's name for a path without extension (`a/0001`), else `fallback`. */
+  nameForKey(key: string, fallback: string): string {
+    return this.nameByKey.get(key) ?? fallback;
   }
 
   /** The target frame's name for a file stem (formats that store only `0001`), else `fallback`. */
