@@ -1,3 +1,4 @@
+import { ICDAR_CODECS } from './icdar';
 import { imagenetCodec } from './imagenet';
 import { labelmeCodec } from './labelme';
 import { lfwCodec } from './lfw';
@@ -26,4 +27,5 @@ export const MORE_CODECS: FormatCodec[] = [
   widerfaceCodec,
   vggface2Codec,
   lfwCodec,
+  ...ICDAR_CODECS,
 ];
