@@ -19,7 +19,7 @@ import { isImagePath, stem, stripExt } from '../shared-more/paths';
 import { decodeKeys, encodeRgb, keyToRgb, rgbKey } from '../shared-more/png';
 import { paintShapes, regions } from '../shared-more/raster';
 import { SizeResolver } from '../shared-more/sizes';
-import { parseNumber, short, textLines } from '../shared-more/text';
+import { parseNumber, short } from '../shared-more/text';
 
 const LABEL = 'icdar';
 const WHITE = rgbKey(255, 255, 255);
