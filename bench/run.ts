@@ -27,6 +27,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   sidebar: () => import('./sidebar.bench'),
   mask: () => import('./mask.bench'),
   interpolation: () => import('./interpolation.bench'),
+  'formats-cli': () => import('./formatsCli.bench'),
   'formats-store': () => import('./formatsStore.bench'),
 };
 

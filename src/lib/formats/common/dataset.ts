@@ -25,9 +25,17 @@ export function emptyDataset(dimension: Dimension = '2d'): Dataset {
   return { dimension, labels: [], items: [], shapes: [], tags: [], tracks: [], meta: {} };
 }
 
+let stampAt = 0;
+let stamp = '';
+
 /** `id`, `updated_date` and `author: ''` for an object read from a file. */
 export function fileMeta(): ObjectMeta {
-  return { id: newId(), updated_date: now(), author: '' };
+  const t = Date.now();
+  if (t !== stampAt) {
+    stampAt = t;
+    stamp = now(new Date(t));
+  }
+  return { id: newId(), updated_date: stamp, author: '' };
 }
 
 export interface AttributeInit {

@@ -17,8 +17,9 @@ export interface XmlElement {
 }
 
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-type RawNode = Record<string, unknown> & { [META]?: { startIndex?: number } };
+type RawNode = Record<string, unknown> & { [META]?: { startIndex?: number; endIndex?: number } };
 
 function lineStarts(text: string): Uint32Array {
   let count = 1;
@@ -40,11 +41,8 @@ function lineOf(starts: Uint32Array, index: number): number {
   return lo + 1;
 }
 
-/**
- * Parses an XML document and returns its root element. Malformed XML (truncated files,
- * mismatched tags) throws a `FormatError` with the line and column.
- */
-export function parseXml(text: string, file: string): XmlElement {
+/** Throws the validator's account of what is wrong with `text` (line, column, message). */
+function malformed(text: string, file: string, fallbackLine: number): never {
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) {
     const { line, col, msg } = valid.err;
@@ -63,6 +61,20 @@ export function parseXml(text: string, file: string): XmlElement {
       expected: 'well-formed XML',
     });
   }
+  throw new FormatError(file, 'malformed XML: an element is not closed properly', {
+    location: `line ${fallbackLine}`,
+    expected: 'well-formed XML',
+  });
+}
+
+/**
+ * Parses an XML document and returns its root element. Malformed XML (truncated files,
+ * mismatched tags) throws a `FormatError` with the line and column.
+ *
+ * The parser is lenient, so every element is checked to end where its own closing tag (or
+ * `/>`) is; only when that fails does the (slower) validator run, to describe the problem.
+ */
+export function parseXml(text: string, file: string): XmlElement {
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -76,8 +88,20 @@ export function parseXml(text: string, file: string): XmlElement {
     commentPropName: false,
     processEntities: true,
   });
-  const raw = parser.parse(text) as RawNode[];
+  let raw: RawNode[];
+  try {
+    raw = parser.parse(text) as RawNode[];
+  } catch {
+    malformed(text, file, 1);
+  }
   const starts = lineStarts(text);
+  const closedProperly = (name: string, end: number | undefined): boolean => {
+    if (end === undefined) return false;
+    if (text.charCodeAt(end - 1) !== 62) return false; // '>'
+    if (text.charCodeAt(end - 2) === 47) return true; // '/>'
+    const open = text.lastIndexOf('</', end - 1);
+    return open >= 0 && text.slice(open + 2, end - 1).trim() === name;
+  };
   const convert = (node: RawNode): XmlElement | null => {
     let name = '';
     for (const key of Object.keys(node)) {
@@ -87,20 +111,23 @@ export function parseXml(text: string, file: string): XmlElement {
       }
     }
     if (name === '') return null;
-    const attrsRaw = (node[':@'] ?? {}) as Record<string, unknown>;
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrsRaw)) attrs[k] = v === true ? '' : String(v);
+    // Attribute values are strings (no value parsing); `true` marks a value-less attribute.
+    const attrs = (node[':@'] ?? EMPTY) as Record<string, string>;
+    for (const k in attrs) if ((attrs[k] as unknown) === true) attrs[k] = '';
     const children: XmlElement[] = [];
-    let text = '';
+    let content = '';
     for (const child of (node[name] ?? []) as RawNode[]) {
-      if ('#text' in child) text += String(child['#text']);
+      if ('#text' in child) content += String(child['#text']);
       else {
         const el = convert(child);
         if (el) children.push(el);
       }
     }
-    const index = node[META]?.startIndex;
-    return { name, attrs, children, text, line: index === undefined ? 0 : lineOf(starts, index) };
+    const meta = node[META];
+    const index = meta?.startIndex;
+    const line = index === undefined ? 0 : lineOf(starts, index);
+    if (!closedProperly(name, meta?.endIndex)) malformed(text, file, line);
+    return { name, attrs, children, text: content, line };
   };
   const roots = raw.map(convert).filter((e): e is XmlElement => e !== null);
   if (roots.length === 0) throw new FormatError(file, 'no XML root element', { expected: 'an XML document' });
@@ -178,59 +205,71 @@ export function escapeXml(value: string): string {
   return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : value;
 }
 
-/** Builds an XML document as a list of string parts (joined once at the end). */
+/** Builds an XML document; text is kept in large pieces (`take()` hands them out for streaming). */
 export class XmlWriter {
-  private readonly parts: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
+  private readonly parts: string[] = [];
+  private buffer = '<?xml version="1.0" encoding="utf-8"?>\n';
   private readonly stack: string[] = [];
-
-  private indent(): string {
-    return '  '.repeat(this.stack.length);
-  }
+  private pad = '';
 
   private static attrs(attrs: Record<string, string | number | undefined>): string {
     let out = '';
-    for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out += ` ${k}="${escapeXml(String(v))}"`;
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v !== undefined) out += ` ${k}="${typeof v === 'number' ? v : escapeXml(v)}"`;
+    }
     return out;
   }
 
+  private push(s: string): void {
+    this.buffer += s;
+    if (this.buffer.length > 1 << 20) {
+      this.parts.push(this.buffer);
+      this.buffer = '';
+    }
+  }
+
   open(name: string, attrs: Record<string, string | number | undefined> = {}): this {
-    this.parts.push(`${this.indent()}<${name}${XmlWriter.attrs(attrs)}>\n`);
+    this.push(`${this.pad}<${name}${XmlWriter.attrs(attrs)}>\n`);
     this.stack.push(name);
+    this.pad += '  ';
     return this;
   }
 
   close(): this {
     const name = this.stack.pop();
     if (name === undefined) throw new Error('XmlWriter: close without open');
-    this.parts.push(`${this.indent()}</${name}>\n`);
+    this.pad = this.pad.slice(2);
+    this.push(`${this.pad}</${name}>\n`);
     return this;
   }
 
   /** `<name attrs>text</name>`, or `<name attrs/>` when `text` is undefined. */
   leaf(name: string, attrs: Record<string, string | number | undefined> = {}, text?: string): this {
     const a = XmlWriter.attrs(attrs);
-    this.parts.push(
+    this.push(
       text === undefined
-        ? `${this.indent()}<${name}${a}/>\n`
-        : `${this.indent()}<${name}${a}>${escapeXml(text)}</${name}>\n`,
+        ? `${this.pad}<${name}${a}/>\n`
+        : `${this.pad}<${name}${a}>${escapeXml(text)}</${name}>\n`,
     );
     return this;
   }
 
-  /** Number of parts buffered, to flush large documents in pieces. */
+  /** Characters buffered and not yet taken. */
   get size(): number {
-    return this.parts.length;
+    return this.buffer.length + this.parts.reduce((n, p) => n + p.length, 0);
   }
 
   /** Takes the text written so far (for streaming large documents). */
   take(): string {
-    const out = this.parts.join('');
+    const out = this.parts.join('') + this.buffer;
     this.parts.length = 0;
+    this.buffer = '';
     return out;
   }
 
   toString(): string {
     if (this.stack.length > 0) throw new Error(`XmlWriter: <${this.stack.at(-1)}> not closed`);
-    return this.parts.join('');
+    return this.take();
   }
 }

@@ -219,9 +219,9 @@ function writeTag(w: XmlWriter, labels: Labels, t: Tag, frame?: number): void {
   w.close();
 }
 
-/** Flushes the writer into `parts` every few thousand elements to keep strings small. */
+/** Moves the writer's text into `parts` now and then, to keep strings small. */
 function flush(w: XmlWriter, parts: string[]): void {
-  if (w.size > 20000) parts.push(w.take());
+  if (w.size > 1 << 22) parts.push(w.take());
 }
 
 /** CVAT for images XML. Tracks are turned into shapes on every frame where they are visible. */
