@@ -248,6 +248,18 @@ describe('dataset export, import and backups', () => {
     expect(await objectsOnFrame(2)).toBe(1);
   });
 
+  it('exports one job from the job view menu', async () => {
+    await page.getByTestId('job-dataset-menu').click();
+    await page.getByTestId('export-job').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.getByTestId('export-format').selectOption('cvat-images');
+    const file = await download('job', () => dialog.getByTestId('export-start').click());
+    expect(file.name).toMatch(/^job_Street 1-.*-CVAT for images 1\.1\.zip$/);
+    const xml = strFromU8(unzipSync(new Uint8Array(file.bytes))['annotations.xml']!);
+    expect(xml.match(/<(box|polygon) /g)).toHaveLength(3);
+    await dialog.getByTestId('export-close').click();
+  });
+
   it('backs up the task and restores the backup as a new task', async () => {
     await page.goto(taskUrl);
     const file = await download('backup', () => page.getByTestId('backup-task').click());
