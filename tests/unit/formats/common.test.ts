@@ -290,6 +290,16 @@ describe('xml', () => {
     expect(() => parseXml('<a>\n<b></a>', 'f.xml')).toThrow(
       /^f\.xml line 2, column \d+: malformed XML: .*\(expected well-formed XML\)$/,
     );
+    // The parser alone accepts these; the structural check catches them.
+    expect(() => parseXml('<a>\n<b></c>\n</a>', 'f.xml')).toThrow(
+      /^f\.xml line 2, column \d+: malformed XML: /,
+    );
+    expect(() => parseXml('<a>\n<b>\n<c></b>\n</a>', 'f.xml')).toThrow(
+      /^f\.xml line \d+, column \d+: malformed XML: /,
+    );
+    expect(() => parseXml('<a><b x="1"/>', 'f.xml')).toThrow(
+      'the file ends before <a> is closed (truncated?)',
+    );
     const el = parseXml('<a>\n <b n="x" f="2"/></a>', 'f.xml').children[0]!;
     const r = new XmlReader('f.xml');
     expect(() => r.number(el, 'n')).toThrow('f.xml line 2 <b>: attribute "n" is "x" (expected a number)');
