@@ -1,5 +1,8 @@
+import { camvidCodec } from './camvid';
+import { cityscapesCodec } from './cityscapes';
 import { ICDAR_CODECS } from './icdar';
 import { imagenetCodec } from './imagenet';
+import { kittiCodec } from './kitti';
 import { labelmeCodec } from './labelme';
 import { lfwCodec } from './lfw';
 import { market1501Codec } from './market1501';
@@ -28,4 +31,7 @@ export const MORE_CODECS: FormatCodec[] = [
   vggface2Codec,
   lfwCodec,
   ...ICDAR_CODECS,
+  camvidCodec,
+  cityscapesCodec,
+  kittiCodec,
 ];
