@@ -175,6 +175,7 @@ export interface PreparedImportInfo {
   labels: string[];
   mapping: Record<string, string | null>;
   unmatched: string[];
+  warnings: string[];
 }
 
 const api = {
@@ -322,8 +323,8 @@ const api = {
       prepareImport(bytes, fileName, formatId, projectLabels, frames, onProgress, signal),
     );
     preparedImports.set(token, prepared);
-    const { summary, labels, mapping, unmatched } = prepared;
-    return { summary, labels, mapping, unmatched };
+    const { summary, labels, mapping, unmatched, warnings } = prepared;
+    return { summary, labels, mapping, unmatched, warnings };
   },
 
   /** Writes a prepared import into the target, all or nothing. */

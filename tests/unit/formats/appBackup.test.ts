@@ -202,6 +202,53 @@ describe('task and project backups', () => {
     expect((await repo.annotations.loadJob(jobs[1]!.id)).tracks).toHaveLength(1);
   });
 
+  it('restores a Loupe video task backup: one video file, timestamps, whole tracks', async () => {
+    const project = await repo.projects.create({ name: 'Clips', labels: labels() });
+    const video = new Uint8Array([0, 0, 0, 24, 102, 116, 121, 112, 105, 115, 111, 109, 1, 2, 3, 4]);
+    const [stored] = await blobIngest(store.blobs).store([
+      { name: 'clip.mp4', bytes: video, mime: 'video/mp4', width: 320, height: 240 },
+    ]);
+    const frames = Array.from({ length: 12 }, (_, i) => ({
+      name: `clip.mp4/frame_${String(i).padStart(6, '0')}`,
+      width: 320,
+      height: 240,
+      blob: stored!.sha256,
+      mime: 'video/mp4',
+      timestamp: i * 40_000,
+      keyframe: i % 6 === 0,
+      related_files: 0,
+    }));
+    const { task, jobs } = await repo.tasks.create({
+      project_id: project.id,
+      name: 'clip',
+      frames,
+      segment_size: 6,
+      overlap: 0,
+      mode: 'interpolation',
+      fps: 25,
+    });
+    await repo.annotations.putTracks([track(jobs[0]!.id, [2, 4, 9])]);
+    const sink = new MemorySink();
+    await writeTaskBackup(repo, task.id, sink, { blobs: store.blobs });
+    expect([...sink.files.keys()].filter((p) => p.startsWith('data/'))).toEqual([
+      'data/clip.mp4',
+      'data/manifest.jsonl',
+    ]);
+    expect(sink.text('data/manifest.jsonl').split('\n').slice(0, 3)).toEqual([
+      '{"version":"1.1"}',
+      '{"type":"video"}',
+      '{"properties":{"name":"clip.mp4","resolution":[320,240],"length":12}}',
+    ]);
+    const restored = await restoreBackup(repo, sink.toSource(), { ingest: blobIngest(store.blobs) });
+    const copy = (await repo.tasks.get(restored.taskIds[0]!))!;
+    expect(copy).toMatchObject({ mode: 'interpolation', fps: 25, size: 12, segment_size: 6, overlap: 0 });
+    expect(await repo.media.framesOfTask(copy.id)).toEqual(frames);
+    const copyJobs = await repo.jobs.listByTask(copy.id);
+    const tracks = await repo.annotations.tracksOfJob(copyJobs[0]!.id);
+    expect(tracks.map((t) => t.shapes.map((s) => s.frame))).toEqual([[2, 4, 9]]);
+    expect(await repo.annotations.tracksOfJob(copyJobs[1]!.id)).toEqual([]);
+  });
+
   it('restores a Loupe project backup with every task', async () => {
     const { project } = await storedTask();
     const { task: second } = await repo.tasks.create({

@@ -57,6 +57,11 @@ export interface ImportOptions {
   keepObjectMeta?: boolean;
   /** How items find task frames: by name (default, as CVAT) or by frame number (backups). */
   matchFrames?: 'name' | 'number';
+  /**
+   * Keep track keyframes on task frames outside the target job (backups restore tracks whole);
+   * by default a job import keeps only the job's frames, as CVAT does.
+   */
+  keepWholeTracks?: boolean;
   /** What happens to dataset labels the project lacks and no mapping mentions; default `error`. */
   unmatchedLabels?: 'error' | 'add';
   progress?: (fraction: number, message?: string) => void;
@@ -303,6 +308,8 @@ interface Placement {
   place(datasetFrame: number): { jobId: Id; frame: number } | undefined;
   /** Whether the dataset frame is known at all (an item's frame). */
   known(datasetFrame: number): boolean;
+  /** The task frame of a dataset frame, also outside the target job. */
+  taskFrame(datasetFrame: number): number | undefined;
 }
 
 function convertAttributes(
@@ -332,7 +339,7 @@ function convertObjects(
   dataset: Dataset,
   plan: LabelPlan,
   placement: Placement,
-  meta: { author: string; date: string; keep: boolean },
+  meta: { author: string; date: string; keep: boolean; clipTracks: boolean },
   problems: Problems,
 ): Converted {
   const stamp = (o: { author: string; updated_date: string }) =>
@@ -459,16 +466,13 @@ function convertObjects(
           continue;
         }
         const at = placement.place(s.frame);
-        if (!at) {
+        const frame = at?.frame ?? (meta.clipTracks ? undefined : placement.taskFrame(s.frame));
+        if (frame === undefined) {
           outside = true;
           continue;
         }
-        jobId ??= at.jobId;
-        out.push({
-          ...s,
-          frame: at.frame,
-          attributes: convertAttributes(s.attributes, specs, where, problems),
-        });
+        if (at) jobId ??= at.jobId;
+        out.push({ ...s, frame, attributes: convertAttributes(s.attributes, specs, where, problems) });
       }
       return out.sort((a, b) => a.frame - b.frame);
     };
@@ -629,7 +633,12 @@ export async function importDataset(
   }
 
   const plan = planLabels(project, dataset, options, problems);
-  const meta = { author: options.author ?? '', date: now(), keep: options.keepObjectMeta ?? false };
+  const meta = {
+    author: options.author ?? '',
+    date: now(),
+    keep: options.keepObjectMeta ?? false,
+    clipTracks: !(options.keepWholeTracks ?? false),
+  };
 
   // Items with their dataset frames must be unique.
   const itemFrames = new Set<number>();
@@ -644,6 +653,7 @@ export async function importDataset(
     const placement: Placement = {
       // Items that did not match a frame are reported above; their objects are not reported again.
       known: (f) => itemFrames.has(f),
+      taskFrame: (f) => taskFrame.get(f),
       place(f) {
         const frame = taskFrame.get(f);
         if (frame === undefined) return undefined;
@@ -697,7 +707,7 @@ async function importIntoProject(
   dataset: Dataset,
   project: Project,
   plan: LabelPlan,
-  meta: { author: string; date: string; keep: boolean },
+  meta: { author: string; date: string; keep: boolean; clipTracks: boolean },
   problems: Problems,
   options: ImportOptions,
 ): Promise<ImportResult> {
@@ -737,6 +747,7 @@ async function importIntoProject(
   const placement: Placement = {
     known: (f) => known.has(f),
     place: (f) => pending.get(f) ?? { jobId: '', frame: -1 },
+    taskFrame: (f) => pending.get(f)?.frame,
   };
   convertObjects(dataset, plan, placement, meta, problems);
   problems.throwIfAny();

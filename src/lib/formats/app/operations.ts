@@ -155,6 +155,8 @@ export interface PreparedImport {
   labels: string[];
   mapping: LabelMapping;
   unmatched: string[];
+  /** What the format's reader skipped without failing. */
+  warnings: string[];
 }
 
 /** Parses an upload with a format and proposes a label mapping against `projectLabels`. */
@@ -179,6 +181,7 @@ export async function prepareImport(
     labels: dataset.labels.map((l) => l.name),
     mapping,
     unmatched,
+    warnings: dataset.meta.warnings ?? [],
   };
 }
 
@@ -198,13 +201,14 @@ export async function commitImport(
   progress: Progress = () => undefined,
   signal?: AbortSignal,
 ): Promise<ImportResult> {
-  return importDataset(repo, prepared.dataset, target, {
+  const result = await importDataset(repo, prepared.dataset, target, {
     ...options,
     source: prepared.source,
     ingest,
     progress: (f, m) => progress(0.5 + 0.5 * f, m),
     signal,
   });
+  return { ...result, warnings: [...prepared.warnings, ...result.warnings] };
 }
 
 export async function backupArchive(

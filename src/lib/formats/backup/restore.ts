@@ -601,7 +601,7 @@ export async function restoreBackup(
           repo,
           plan.jobs[j]!,
           sameJobs ? { kind: 'job', jobId: jobs[j]!.id } : { kind: 'task', taskId: task.id },
-          { matchFrames: 'number', keepObjectMeta: true, unmatchedLabels: 'add' },
+          { matchFrames: 'number', keepObjectMeta: true, keepWholeTracks: true, unmatchedLabels: 'add' },
         );
       }
       progress(0.8 + (0.2 * taskIds.length) / planned.length, 'Writing annotations');
