@@ -8,6 +8,7 @@ import { lfwCodec } from './lfw';
 import { market1501Codec } from './market1501';
 import { motCodec } from './mot';
 import { motsCodec } from './mots';
+import { openImagesCodec } from './openimages';
 import { segmaskCodec } from './segmask';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
@@ -34,4 +35,5 @@ export const MORE_CODECS: FormatCodec[] = [
   camvidCodec,
   cityscapesCodec,
   kittiCodec,
+  openImagesCodec,
 ];

@@ -14,6 +14,7 @@ import { FormatError } from '../types';
 import { DatasetBuilder } from '../shared-more/builder';
 import { objectsByFrame } from '../shared-more/frames';
 import { basename, dirname, stem, stripExt } from '../shared-more/paths';
+import { pngSamples } from '../shared-more/png';
 import { SizeResolver } from '../shared-more/sizes';
 import { fixed } from '../shared-more/text';
 
@@ -238,9 +239,10 @@ function decodeMaskPng(
   const n = png.width * png.height;
   const bitmap = new Uint8Array(n);
   const c = png.channels;
+  const data = pngSamples(png);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < c; k++) {
-      if (png.data[i * c + k] !== 0) {
+      if (data[i * c + k] !== 0) {
         bitmap[i] = 1;
         break;
       }

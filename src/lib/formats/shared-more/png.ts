@@ -33,6 +33,32 @@ export function rgbToHex(r: number, g: number, b: number): string {
   return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/**
+ * One sample per channel per pixel: fast-png leaves 1, 2 and 4-bit images packed by row,
+ * so those are unpacked here.
+ */
+export function pngSamples(png: {
+  width: number;
+  height: number;
+  depth: number;
+  channels: number;
+  data: ArrayLike<number>;
+}): ArrayLike<number> {
+  if (png.depth >= 8) return png.data;
+  const perRow = png.width * png.channels;
+  const rowBytes = Math.ceil((perRow * png.depth) / 8);
+  const out = new Uint8Array(perRow * png.height);
+  const mask = (1 << png.depth) - 1;
+  for (let y = 0; y < png.height; y++) {
+    for (let i = 0; i < perRow; i++) {
+      const bit = i * png.depth;
+      const byte = png.data[y * rowBytes + (bit >> 3)]!;
+      out[y * perRow + i] = (byte >> (8 - png.depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
 /** Decodes a PNG mask; `file` names it in errors. */
 export function decodeKeys(bytes: Uint8Array, file: string): KeyImage {
   let png;
@@ -43,7 +69,8 @@ export function decodeKeys(bytes: Uint8Array, file: string): KeyImage {
       expected: 'a PNG mask',
     });
   }
-  const { width, height, channels, data, palette } = png;
+  const { width, height, channels, palette } = png;
+  const data = pngSamples(png);
   const n = width * height;
   const keys = new Uint32Array(n);
   if (palette) {
