@@ -117,6 +117,28 @@ describe('datasets from the store', () => {
     expect(dataset.tracks[0]!.shapes.map((s) => s.frame)).toEqual([1, 3, 4]);
   });
 
+  it('renames images that two tasks of one subset share, so an archive holds both', async () => {
+    const { project, task } = await seedTask(repo, 2, 0, 'first');
+    const frames = await repo.media.framesOfTask(task.id);
+    await repo.tasks.create({ project_id: project.id, name: 'second', frames, segment_size: 0 });
+    await repo.tasks.create({
+      project_id: project.id,
+      name: 'third',
+      subset: 'val',
+      frames,
+      segment_size: 0,
+    });
+    const { dataset } = await datasetFromProject(repo, project.id);
+    expect(dataset.items.map((i) => i.name)).toEqual([
+      'img_00000.jpg',
+      'img_00001.jpg',
+      'second/img_00000.jpg',
+      'second/img_00001.jpg',
+      'img_00000.jpg',
+      'img_00001.jpg',
+    ]);
+  });
+
   it('reads the original image bytes of an item', async () => {
     const { project } = await seedTask(repo, 1, 0, 'pics');
     const bytes = new Uint8Array([

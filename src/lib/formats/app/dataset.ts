@@ -197,10 +197,21 @@ export async function datasetFromProject(
   const tasks = await repo.tasks.listByProject(projectId);
   const parts: TaskPart[] = [];
   let offset = 0;
+  // Image names must be unique within a subset, or the archive would hold two files at one path.
+  const taken = new Set<string>();
   for (const task of tasks) {
     if (options.signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
     const jobs = await repo.jobs.listByTask(task.id);
-    parts.push(await readTask(repo, task, jobs, offset, null));
+    const part = await readTask(repo, task, jobs, offset, null);
+    for (const item of part.items) {
+      let name = item.name;
+      for (let n = 1; taken.has(`${item.subset}\u0000${name}`); n++) {
+        name = n === 1 ? `${task.name}/${item.name}` : `${task.name}_${n}/${item.name}`;
+      }
+      taken.add(`${item.subset}\u0000${name}`);
+      item.name = name;
+    }
+    parts.push(part);
     offset += task.size;
   }
   const dimension = tasks[0]?.dimension ?? '2d';
