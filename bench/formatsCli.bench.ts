@@ -100,7 +100,7 @@ export interface CodecTimes {
 export async function measureCodec(codec: FormatCodec, dataset: Dataset, runs = 3): Promise<CodecTimes> {
   const exports: number[] = [];
   const imports: number[] = [];
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   let shapes = 0;
   for (let i = 0; i < runs; i++) {
     const [e, b] = await timed(() => exportZip(codec, dataset));
