@@ -27,13 +27,17 @@ export interface DatasetReadOptions {
   signal?: AbortSignal;
 }
 
-function splitObject(object: FrameObject): { shape?: Shape; tag?: Tag } {
-  if (object.kind === 'tag') {
-    const { kind: _kind, ...tag } = object;
-    return { tag };
-  }
-  const { kind: _kind, ...shape } = object;
-  return { shape: shape as Shape };
+/**
+ * The object as a dataset shape or tag, frame shifted by `offset`. The store hands out fresh
+ * copies, so the object is changed in place rather than copied again (100k objects per export).
+ */
+function takeObject(object: FrameObject, offset: number, part: TaskPart): void {
+  const plain = object as Partial<FrameObject>;
+  const isTag = object.kind === 'tag';
+  delete plain.kind;
+  plain.frame = object.frame + offset;
+  if (isTag) part.tags.push(plain as Tag);
+  else part.shapes.push(plain as Shape);
 }
 
 function shiftTrack(track: Track, offset: number): Track {
@@ -94,9 +98,7 @@ async function readTask(
       if (range && (frame < range[0] || frame > range[1])) continue;
       taken.add(frame);
       for (const object of Object.values(onFrame)) {
-        const { shape, tag } = splitObject(object);
-        if (shape) part.shapes.push({ ...shape, frame: shape.frame + offset });
-        if (tag) part.tags.push({ ...tag, frame: tag.frame + offset });
+        takeObject(object, offset, part);
       }
     }
     for (const track of tracks) part.tracks.push(shiftTrack(track, offset));
