@@ -3,6 +3,7 @@ import { cityscapesCodec } from './cityscapes';
 import { ICDAR_CODECS } from './icdar';
 import { imagenetCodec } from './imagenet';
 import { kittiCodec } from './kitti';
+import { kittiRawCodec } from './kittiraw';
 import { labelmeCodec } from './labelme';
 import { lfwCodec } from './lfw';
 import { market1501Codec } from './market1501';
@@ -10,6 +11,7 @@ import { motCodec } from './mot';
 import { motsCodec } from './mots';
 import { openImagesCodec } from './openimages';
 import { segmaskCodec } from './segmask';
+import { slyPointCloudCodec } from './slypcd';
 import type { FormatCodec } from './types';
 import { ULTRALYTICS_CODECS } from './ultralytics';
 import { vggface2Codec } from './vggface2';
@@ -36,4 +38,6 @@ export const MORE_CODECS: FormatCodec[] = [
   cityscapesCodec,
   kittiCodec,
   openImagesCodec,
+  kittiRawCodec,
+  slyPointCloudCodec,
 ];
