@@ -4,10 +4,12 @@
  * and import (archive bytes → dataset), and `loupe convert` of each archive as a separate Node
  * process (start-up included). Budgets: export ≤ 5 s, import ≤ 10 s (the whole IndexedDB import
  * has that budget; the codec is a part of it), CLI convert ≤ 5 s. Median of 3 runs (CLI: 2).
+ * CPU time (user + system, all threads) is reported next to each wall time: on a shared machine
+ * the wall time mostly measures how long the process waited for a core.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Shape } from '../src/lib/core/types';
 import { COCO_CODEC } from '../src/lib/formats/coco';
@@ -84,22 +86,33 @@ async function exportZip(codec: FormatCodec, dataset: Dataset): Promise<Uint8Arr
   return sink.finish();
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[Timing, T]> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const value = await fn();
-  return [performance.now() - t0, value];
+  const c = process.cpuUsage(c0);
+  return [{ wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 }, value];
+}
+
+function medianTiming(list: readonly Timing[]): Timing {
+  return { wallMs: median(list.map((t) => t.wallMs)), cpuMs: median(list.map((t) => t.cpuMs)) };
 }
 
 export interface CodecTimes {
-  exportMs: number;
-  importMs: number;
+  export: Timing;
+  import: Timing;
   bytes: Uint8Array;
   shapes: number;
 }
 
 export async function measureCodec(codec: FormatCodec, dataset: Dataset, runs = 3): Promise<CodecTimes> {
-  const exports: number[] = [];
-  const imports: number[] = [];
+  const exports: Timing[] = [];
+  const imports: Timing[] = [];
   let bytes: Uint8Array = new Uint8Array(0);
   let shapes = 0;
   for (let i = 0; i < runs; i++) {
@@ -110,24 +123,35 @@ export async function measureCodec(codec: FormatCodec, dataset: Dataset, runs = 
     imports.push(m);
     shapes = d.shapes.length;
   }
-  return { exportMs: median(exports), importMs: median(imports), bytes, shapes };
+  return { export: medianTiming(exports), import: medianTiming(imports), bytes, shapes };
 }
 
-function cliConvert(from: string, to: string, input: string, output: string, runs = 2): number {
-  const times: number[] = [];
+/** `loupe convert` in a new Node process; CPU time from /usr/bin/time when it is there. */
+function cliConvert(from: string, to: string, input: string, output: string, runs = 2): Timing {
+  const times: Timing[] = [];
+  const args = [
+    resolve('src/cli/loupe.mjs'),
+    'convert',
+    '--from',
+    from,
+    '--to',
+    to,
+    '--quiet',
+    input,
+    output,
+  ];
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(
-      process.execPath,
-      [resolve('src/cli/loupe.mjs'), 'convert', '--from', from, '--to', to, '--quiet', input, output],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const r = timeBin
+      ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`loupe convert failed (${r.status}): ${r.stderr}`);
-    times.push(performance.now() - t0);
+    const wallMs = performance.now() - t0;
+    const m = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+    times.push({ wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN });
   }
-  return median(times);
+  return medianTiming(times);
 }
 
 export async function run(_ctx?: BenchContext): Promise<Metrics> {
@@ -137,8 +161,8 @@ export async function run(_ctx?: BenchContext): Promise<Metrics> {
   if (coco.shapes !== SHAPES || cvat.shapes !== SHAPES)
     throw new Error(`round trip lost shapes: ${coco.shapes}, ${cvat.shapes}`);
   const dir = mkdtempSync(join(tmpdir(), 'loupe-formats-bench-'));
-  let cliCoco: number;
-  let cliCvat: number;
+  let cliCoco: Timing;
+  let cliCvat: Timing;
   try {
     writeFileSync(join(dir, 'coco.zip'), coco.bytes);
     writeFileSync(join(dir, 'cvat.zip'), cvat.bytes);
@@ -159,13 +183,20 @@ export async function run(_ctx?: BenchContext): Promise<Metrics> {
     better: 'lower' as const,
   });
   return {
-    coco100kExportMs: ms(coco.exportMs, 5000),
-    coco100kImportMs: ms(coco.importMs, 10000),
-    cvatXml100kExportMs: ms(cvat.exportMs, 5000),
-    cvatXml100kImportMs: ms(cvat.importMs, 10000),
-    cliConvertCocoToCvatMs: ms(cliCoco, 5000),
-    cliConvertCvatToCocoMs: ms(cliCvat, 5000),
+    coco100kExportMs: ms(coco.export.wallMs, 5000),
+    coco100kExportCpuMs: ms(coco.export.cpuMs),
+    coco100kImportMs: ms(coco.import.wallMs, 10000),
+    coco100kImportCpuMs: ms(coco.import.cpuMs),
+    cvatXml100kExportMs: ms(cvat.export.wallMs, 5000),
+    cvatXml100kExportCpuMs: ms(cvat.export.cpuMs),
+    cvatXml100kImportMs: ms(cvat.import.wallMs, 10000),
+    cvatXml100kImportCpuMs: ms(cvat.import.cpuMs),
+    cliConvertCocoToCvatMs: ms(cliCoco.wallMs, 5000),
+    cliConvertCocoToCvatCpuMs: ms(cliCoco.cpuMs),
+    cliConvertCvatToCocoMs: ms(cliCvat.wallMs, 5000),
+    cliConvertCvatToCocoCpuMs: ms(cliCvat.cpuMs),
     coco100kZipSize: mb(coco.bytes),
     cvatXml100kZipSize: mb(cvat.bytes),
+    loadAverage1m: { value: Math.round(loadavg()[0] * 10) / 10, unit: 'load', better: 'lower' },
   };
 }
