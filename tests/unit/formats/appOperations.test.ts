@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobIngest, datasetFromTask } from '../../../src/lib/formats/app';
 import {
@@ -192,4 +193,124 @@ describe('export and import through the store', () => {
       restoreArchive(repo, new Uint8Array([1, 2, 3]), 'x.zip', blobIngest(store.blobs), undefined),
     ).rejects.toThrow(/x\.zip: a backup is a \.zip archive/);
   });
+});
+
+describe('malformed uploads write nothing', () => {
+  const COCO =
+    '../shared/assets/coco_1.0/cvat-server-exports/job14/extracted/annotations/instances_default.json';
+  const coco = () =>
+    JSON.parse(readFileSync(COCO, 'utf8')) as Record<string, unknown[]> & {
+      annotations: Record<string, unknown>[];
+      images: Record<string, unknown>[];
+    };
+
+  /** A task whose frames are the COCO sample's images, with one object already stored. */
+  async function target() {
+    const project = await repo.projects.create({ name: 'P', labels: labels() });
+    const names = ['67.png', '68.png', '69.png', '70.png', '71.png'];
+    const { task, jobs } = await repo.tasks.create({
+      project_id: project.id,
+      name: 't',
+      frames: names.map((name, i) => ({
+        name,
+        width: 100,
+        height: 100,
+        blob: String(i).padStart(64, '0'),
+        mime: 'image/png',
+        related_files: 0,
+      })),
+      segment_size: 0,
+    });
+    const existing = box(0);
+    await repo.annotations.applyDiff(jobs[0]!.id, {
+      added: { [existing.id]: existing },
+      updated: {},
+      removed: {},
+    });
+    return { task, frames: await repo.media.framesOfTask(task.id) };
+  }
+
+  const cases: { name: string; format: string; file: string; bytes: () => string; error: RegExp }[] = [
+    {
+      name: 'truncated CVAT XML',
+      format: 'cvat-images',
+      file: 'annotations.xml',
+      bytes: () =>
+        '<?xml version="1.0"?>\n<annotations>\n<image id="0" name="67.png" width="10" height="10">\n<box label="car" xtl="1"',
+      error: /annotations\.xml.*line/,
+    },
+    {
+      name: 'CVAT XML with a wrong type',
+      format: 'cvat-images',
+      file: 'annotations.xml',
+      bytes: () =>
+        '<?xml version="1.0"?>\n<annotations>\n<image id="0" name="67.png" width="10" height="10">\n<box label="car" xtl="x" ytl="1" xbr="2" ybr="3" occluded="0"/>\n</image>\n</annotations>',
+      error: /annotations\.xml line 4.*xtl.*number/,
+    },
+    {
+      name: 'CVAT XML naming an image the task lacks',
+      format: 'cvat-images',
+      file: 'annotations.xml',
+      bytes: () =>
+        '<?xml version="1.0"?>\n<annotations>\n<image id="0" name="elsewhere.png" width="10" height="10">\n<box label="car" xtl="1" ytl="1" xbr="2" ybr="3" occluded="0"/>\n</image>\n</annotations>',
+      error: /not frames of task "t": "elsewhere\.png" \(expected frame names such as "67\.png"/,
+    },
+    {
+      name: 'COCO with a wrong type',
+      format: 'coco',
+      file: 'instances_default.json',
+      bytes: () => {
+        const d = coco();
+        d.annotations[0]!.bbox = 'wide';
+        return JSON.stringify(d);
+      },
+      error: /instances_default\.json.*bbox/,
+    },
+    {
+      name: 'COCO with an out-of-range category id',
+      format: 'coco',
+      file: 'instances_default.json',
+      bytes: () => {
+        const d = coco();
+        d.annotations[0]!.category_id = 99;
+        return JSON.stringify(d);
+      },
+      error: /instances_default\.json.*99/,
+    },
+    {
+      name: 'COCO with an unknown image id',
+      format: 'coco',
+      file: 'instances_default.json',
+      bytes: () => {
+        const d = coco();
+        d.annotations[0]!.image_id = 77;
+        return JSON.stringify(d);
+      },
+      error: /instances_default\.json.*77/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`refuses ${c.name} with a clear error`, async () => {
+      const { task, frames } = await target();
+      const before = await datasetFromTask(repo, task.id);
+      const error = await prepareImport(
+        new TextEncoder().encode(c.bytes()),
+        c.file,
+        c.format,
+        labels(),
+        frames,
+      )
+        .then((prepared) =>
+          commitImport(repo, prepared, { kind: 'task', taskId: task.id }, blobIngest(store.blobs), {
+            clean: true,
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(c.error);
+      const after = await datasetFromTask(repo, task.id);
+      expect(after.dataset.shapes.map((s) => s.id)).toEqual(before.dataset.shapes.map((s) => s.id));
+    });
+  }
 });
