@@ -197,6 +197,6 @@ export async function run(_ctx?: BenchContext): Promise<Metrics> {
     cliConvertCvatToCocoCpuMs: ms(cliCvat.cpuMs),
     coco100kZipSize: mb(coco.bytes),
     cvatXml100kZipSize: mb(cvat.bytes),
-    loadAverage1m: { value: Math.round(loadavg()[0] * 10) / 10, unit: 'load', better: 'lower' },
+    loadAverage1m: { value: Math.round((loadavg()[0] ?? 0) * 10) / 10, unit: 'load', better: 'lower' },
   };
 }
