@@ -563,6 +563,34 @@ describe('CVAT XML malformed input', () => {
     );
   });
 
+  it('a track keyframe on a frame that has no <image> is refused', () => {
+    expect(() =>
+      readCvatXml(
+        META +
+          '  <image id="0" name="a" width="4" height="4"></image>\n  <track id="0" label="cat"><box frame="5" xtl="0" ytl="0" xbr="1" ybr="1"/></track>\n</annotations>',
+        'annotations.xml',
+      ),
+    ).toThrow(
+      'annotations.xml: a track has a keyframe on frame 5, which has no <image> (expected frames 0–0)',
+    );
+  });
+
+  it('reports progress and stops when cancelled', async () => {
+    const xml = readFileSync(
+      asset('cvat_images_1.1/cvat-server-exports/job19_video-task_as_images/extracted/annotations.xml'),
+    );
+    const seen: number[] = [];
+    await CVAT_IMAGES_CODEC.import!(singleFileSource('annotations.xml', xml), {
+      progress: (f) => seen.push(f),
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      CVAT_IMAGES_CODEC.import!(singleFileSource('annotations.xml', xml), { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('an archive without an XML file says what it expected', async () => {
     const source = new MemorySource({ 'images/a.jpg': new Uint8Array(1) });
     await expect(CVAT_IMAGES_CODEC.import!(source, {})).rejects.toThrow(
