@@ -337,6 +337,67 @@ describe('importing into a task or a job', () => {
     expect(await counts(jobs.map((j) => j.id))).toEqual({ objects: 5, tracks: 1 });
   });
 
+  it('undoes the jobs already written when cancelled while writing', async () => {
+    const { task, jobs } = await annotatedTask();
+    const { dataset } = await datasetFromTask(repo, task.id);
+    const before = await datasetFromTask(repo, task.id);
+    const controller = new AbortController();
+    let writes = 0;
+    const progress = (_: number, message?: string) => {
+      // Cancel once the first job has been written.
+      if (message === 'Writing annotations' && ++writes === 2) controller.abort();
+    };
+    await expect(
+      importDataset(
+        repo,
+        dataset,
+        { kind: 'task', taskId: task.id },
+        { clean: true, progress, signal: controller.signal },
+      ),
+    ).rejects.toThrow(/cancelled/);
+    const after = await datasetFromTask(repo, task.id);
+    const ids = (d: Dataset) => [...d.shapes, ...d.tags].map((o) => o.id).sort();
+    expect(ids(after.dataset)).toEqual(ids(before.dataset));
+    expect(await counts(jobs.map((j) => j.id))).toEqual({ objects: 5, tracks: 1 });
+  });
+
+  it('matches label names ignoring case and spaces, and widens mapped labels with missing attributes', async () => {
+    const { task } = await annotatedTask();
+    const { dataset } = await datasetFromTask(repo, task.id);
+    dataset.labels = dataset.labels.map((l) =>
+      l.name === 'car'
+        ? {
+            ...l,
+            name: ' CAR ',
+            attributes: [
+              ...l.attributes,
+              {
+                id: 'doors',
+                name: 'doors',
+                input_type: 'number',
+                mutable: false,
+                values: ['2', '5', '1'],
+                default_value: '4',
+              },
+            ],
+          }
+        : l,
+    );
+    dataset.shapes = dataset.shapes.map((s) =>
+      s.label_id === 'car' ? { ...s, attributes: [...s.attributes, { spec_id: 'doors', value: '3' }] } : s,
+    );
+    const target = await seedTask(repo, 10, 0, 'wide');
+    const result = await importDataset(repo, dataset, { kind: 'task', taskId: target.task.id });
+    expect(result.warnings).toEqual(['added attribute(s) "doors" to label "car"']);
+    const car = (await repo.projects.get(target.project.id))!.labels.find((l) => l.name === 'car')!;
+    expect(car.attributes.map((a) => a.name)).toEqual(['color', 'speed', 'doors']);
+    const doors = car.attributes[2]!.id;
+    const round = await datasetFromTask(repo, target.task.id);
+    expect(
+      round.dataset.shapes.filter((s) => s.attributes.some((a) => a.spec_id === doors && a.value === '3')),
+    ).toHaveLength(2);
+  });
+
   it('stops before writing when cancelled', async () => {
     const { task, jobs } = await annotatedTask();
     const { dataset } = await datasetFromTask(repo, task.id);
