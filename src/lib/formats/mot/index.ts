@@ -238,6 +238,19 @@ async function exportMot(dataset: Dataset, sink: FileSink, options: ExportOption
     for (const s of trackToShapes(track, frames)) if (s.type === 'rectangle') row(s.frame, id, s);
   }
   rows.sort((a, b) => a.frame - b.frame);
+  const first = items[0];
+  const ext = (first && extname(first.name)) || '.jpg';
+  const seqinfo = [
+    '[Sequence]',
+    `name=${dataset.meta.name ?? 'sequence'}`,
+    'imDir=img1',
+    `frameRate=${dataset.meta.fps ?? 30}`,
+    `seqLength=${items.length}`,
+    `imWidth=${first?.width ?? 0}`,
+    `imHeight=${first?.height ?? 0}`,
+    `imExt=${ext}`,
+  ];
+  await sink.write('seqinfo.ini', `${seqinfo.join('\n')}\n`);
   await sink.write('gt/labels.txt', dataset.labels.map((l) => `${l.name}\n`).join(''));
   await sink.write('gt/gt.txt', rows.map((r) => `${r.line}\n`).join(''));
   if (options.saveImages) {

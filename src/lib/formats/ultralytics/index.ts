@@ -314,7 +314,7 @@ async function importClassification(source: FileSource, context: ImportContext):
   const builder = new DatasetBuilder();
   const sizes = new SizeResolver(source, context);
   const images = classificationImages(source.paths());
-  const jsons = source.paths().filter((p) => p.endsWith('/labels.json'));
+  const jsons = source.paths().filter((p) => p === 'labels.json' || p.endsWith('/labels.json'));
   if (images.length === 0 && jsons.length === 0) {
     throw new FormatError('archive', 'has no images in class folders and no labels.json', {
       expected: '<subset>/<class name>/<image> or <subset>/labels.json',
@@ -332,7 +332,7 @@ async function importClassification(source: FileSource, context: ImportContext):
     tagged.add(key);
   }
   for (const file of jsons) {
-    const subset = file.split('/').slice(-2)[0]!;
+    const subset = file.includes('/') ? file.split('/').slice(-2)[0]! : '';
     let doc: unknown;
     try {
       doc = JSON.parse(await source.text(file));
@@ -477,12 +477,20 @@ export const ultralyticsClassificationCodec: FormatCodec = {
     if (
       paths.some(
         (p) =>
-          p.endsWith('.txt') || p.endsWith('.xml') || (p.endsWith('.json') && !p.endsWith('/labels.json')),
+          p.endsWith('.txt') ||
+          p.endsWith('.xml') ||
+          (p.endsWith('.json') && p !== 'labels.json' && !p.endsWith('/labels.json')),
       )
     )
       return 0;
-    const images = classificationImages(paths).filter((i) => i.label !== '');
-    return images.length > 0 && paths.filter(isImagePath).every((p) => p.split('/').length >= 2) ? 0.5 : 0;
+    // `<subset>/<class>/<image>` exactly; other depths are ImageNet's looser layout.
+    const images = paths.filter(isImagePath);
+    const strict = images.every(
+      (p) => p.split('/').length === 3 && /^(train|val|valid|test)$/i.test(p.split('/')[0]!),
+    );
+    if (images.length > 0 && strict) return 0.5;
+    // One subset zipped on its own: `labels.json` beside `<class>/<image>` folders.
+    return paths.includes('labels.json') && images.every((p) => p.split('/').length === 2) ? 0.5 : 0;
   },
   import: importClassification,
   export: exportClassification,

@@ -218,25 +218,32 @@ export async function readLayout(source: FileSource): Promise<UltralyticsLayout>
   return { root, config, labels, bare };
 }
 
-/** Whether `paths` look like the classification layout `<subset>/<class>/<image>`. */
+const SUBSET_DIRS = /^(train|val|valid|validation|test|default)$/i;
+
+/**
+ * Images of the classification layout: `<subset>/<class>/<image>`, or `<class>/<image>` when
+ * the top folders are not subset names (an archive zipped from inside one subset).
+ */
 export function classificationImages(
   paths: readonly string[],
 ): { path: string; subset: string; label: string; name: string }[] {
-  const out: { path: string; subset: string; label: string; name: string }[] = [];
-  for (const p of paths) {
-    if (!isImagePath(p)) continue;
-    const parts = p.split('/');
-    if (parts.length < 2) continue;
-    if (parts.length === 2) out.push({ path: p, subset: parts[0]!, label: '', name: parts[1]! });
-    else
-      out.push({
+  const images = paths.filter(isImagePath);
+  const withSubsets =
+    images.some((p) => p.split('/').length >= 3) || images.every((p) => SUBSET_DIRS.test(p.split('/')[0]!));
+  return images
+    .filter((p) => p.includes('/'))
+    .map((p) => {
+      const parts = p.split('/');
+      if (!withSubsets)
+        return { path: p, subset: '', label: parts.length > 1 ? parts[0]! : '', name: basename(p) };
+      if (parts.length === 2) return { path: p, subset: parts[0]!, label: '', name: parts[1]! };
+      return {
         path: p,
         subset: parts[parts.length - 3]!,
         label: parts[parts.length - 2]!,
         name: basename(p),
-      });
-  }
-  return out;
+      };
+    });
 }
 
 export { stem };
