@@ -148,3 +148,49 @@ describe('YOLO 1.1 malformed input', () => {
     );
   });
 });
+
+describe('YOLO 1.1 tracks', () => {
+  it('writes a track as its interpolated box on every frame where it is visible', async () => {
+    const files = {
+      'obj.names': 'car\n',
+      'obj.data': 'classes = 1\n',
+      'obj_train_data/a.txt': '',
+      'obj_train_data/b.txt': '',
+      'obj_train_data/c.txt': '',
+      'obj_train_data/d.txt': '',
+    };
+    const frames = ['a', 'b', 'c', 'd'].map((n) => ({ name: n, width: 100, height: 100 }));
+    const ds = await yoloCodec.import!(memorySource(files), { frames });
+    const car = ds.labels[0]!;
+    const kf = (frame: number, x: number, outside = false) => ({
+      type: 'rectangle' as const,
+      frame,
+      points: [x, 10, x + 10, 20],
+      occluded: false,
+      outside,
+      z_order: 0,
+      rotation: 0,
+      attributes: [],
+    });
+    ds.tracks.push({
+      id: 't',
+      updated_date: '',
+      author: '',
+      job_id: '',
+      frame: 0,
+      label_id: car.id,
+      group: 0,
+      source: 'manual',
+      attributes: [],
+      shapes: [kf(0, 0), kf(2, 20), kf(3, 20, true)],
+      elements: [],
+    });
+    const sink = new MemoryFiles();
+    await yoloCodec.export!(ds, sink, { saveImages: false });
+    // Frame 1 is halfway between x = 0 and x = 20; frame 3 is outside.
+    expect(sink.text('obj_train_data/a.txt')).toBe('0 0.050000 0.150000 0.100000 0.100000\n');
+    expect(sink.text('obj_train_data/b.txt')).toBe('0 0.150000 0.150000 0.100000 0.100000\n');
+    expect(sink.text('obj_train_data/c.txt')).toBe('0 0.250000 0.150000 0.100000 0.100000\n');
+    expect(sink.text('obj_train_data/d.txt')).toBe('');
+  });
+});

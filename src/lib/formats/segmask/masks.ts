@@ -18,7 +18,7 @@ import {
   vocColor,
   type KeyImage,
 } from '../shared-more/png';
-import { majority, paintShapes, regions } from '../shared-more/raster';
+import { majorities, paintShapes, regions } from '../shared-more/raster';
 import type { LabelmapEntry } from './labelmap';
 
 const VOID_RGB = rgbKey(224, 224, 192);
@@ -104,8 +104,9 @@ export async function importItemMasks(
   const { width, height } = classImage;
   if (objectImage) {
     const skip = (k: number) => k === 0 || (objectImage.mode === 'rgb' ? k === VOID_RGB : k === 255);
+    const classes = majorities(objectImage.keys, classIdx);
     for (const [key, points] of regions(objectImage.keys, width, height, skip)) {
-      const cls = majority(objectImage.keys, key, classIdx);
+      const cls = classes.get(key) ?? NONE;
       if (cls === NONE || cls < 0) continue;
       builder.shape({ type: 'mask', frame: item.frame, label_id: labelOf(entries[cls]!).id, points });
     }

@@ -3,7 +3,7 @@
  * CamVid, Cityscapes, KITTI, MOTS): shapes are painted in z-order, and each region of an index
  * image becomes a CVAT mask (RLE in its tight box), pixel for pixel.
  */
-import { blit, decodeMask, encodeMask, rasterizePolygon } from '../../core/mask';
+import { blit, decodeMask, encodeCroppedMask, rasterizePolygon } from '../../core/mask';
 import type { Shape } from '../../core/types';
 
 /** Paints `shapes` (rectangles, polygons, masks, ellipses) into `target` with `value(shape)`. */
@@ -65,35 +65,62 @@ function outline(s: Shape): number[] {
   return out;
 }
 
-/** CVAT mask points of every distinct value of `keys` except those `skip` says, in first-seen order. */
+/**
+ * CVAT mask points of every distinct value of `keys` except those `skip` says, in first-seen
+ * order. One pass finds each value's box; each mask is then cut from its box only.
+ */
 export function regions(
   keys: Uint32Array,
   width: number,
   height: number,
   skip: (key: number) => boolean,
 ): Map<number, number[]> {
-  const seen = new Map<number, true>();
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (!seen.has(k) && !skip(k)) seen.set(k, true);
+  const boxes = new Map<number, [number, number, number, number]>();
+  const skipped = new Set<number>();
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const k = keys[i]!;
+      const box = boxes.get(k);
+      if (box) {
+        if (x < box[0]) box[0] = x;
+        if (x > box[2]) box[2] = x;
+        box[3] = y;
+      } else if (!skipped.has(k)) {
+        if (skip(k)) skipped.add(k);
+        else boxes.set(k, [x, y, x, y]);
+      }
+    }
   }
   const out = new Map<number, number[]>();
-  const bitmap = new Uint8Array(keys.length);
-  for (const k of seen.keys()) {
-    for (let i = 0; i < keys.length; i++) bitmap[i] = keys[i] === k ? 1 : 0;
-    const points = encodeMask(bitmap, width, height);
+  for (const [k, [left, top, right, bottom]] of boxes) {
+    const w = right - left + 1;
+    const h = bottom - top + 1;
+    const bitmap = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const row = (top + y) * width + left;
+      for (let x = 0; x < w; x++) if (keys[row + x] === k) bitmap[y * w + x] = 1;
+    }
+    const points = encodeCroppedMask({ bitmap, left, top, width: w, height: h });
     if (points) out.set(k, points);
   }
   return out;
 }
 
-/** The most frequent value of `values` on the pixels where `keys` equals `key`. */
-export function majority(keys: Uint32Array, key: number, values: Uint32Array): number {
-  const count = new Map<number, number>();
-  for (let i = 0; i < keys.length; i++)
-    if (keys[i] === key) count.set(values[i]!, (count.get(values[i]!) ?? 0) + 1);
-  let best = -1;
-  let bestN = -1;
-  for (const [v, n] of count) if (n > bestN) [best, bestN] = [v, n];
-  return best;
+/** For each distinct key, the most frequent value of `values` on its pixels (one pass). */
+export function majorities(keys: Uint32Array, values: Uint32Array): Map<number, number> {
+  const counts = new Map<number, Map<number, number>>();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    let byValue = counts.get(k);
+    if (!byValue) counts.set(k, (byValue = new Map()));
+    byValue.set(values[i]!, (byValue.get(values[i]!) ?? 0) + 1);
+  }
+  const out = new Map<number, number>();
+  for (const [k, byValue] of counts) {
+    let best = -1;
+    let bestN = -1;
+    for (const [v, n] of byValue) if (n > bestN) [best, bestN] = [v, n];
+    out.set(k, best);
+  }
+  return out;
 }
