@@ -1,11 +1,8 @@
+import { FORMATS } from '../src/lib/formats/registry';
 import type { FormatCodec } from '../src/lib/formats/types';
 import type { FormatLookup } from './export';
 
-/**
- * The export formats the server offers. The codecs of src/lib/formats go here once their
- * registry is merged (`formatLookup(registry)`); until then the list is empty and an
- * export answers 400 "unknown_format".
- */
+/** The export formats the server offers: every codec of src/lib/formats that can export. */
 export function formatLookup(codecs: readonly FormatCodec[]): FormatLookup {
   const byId = new Map(codecs.filter((c) => c.export).map((c) => [c.id, c]));
   return {
@@ -14,4 +11,4 @@ export function formatLookup(codecs: readonly FormatCodec[]): FormatLookup {
   };
 }
 
-export const serverFormats: FormatLookup = formatLookup([]);
+export const serverFormats: FormatLookup = formatLookup(FORMATS);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetFromDocs, ExportScopeError, type WorkspaceDocs } from '../../sync-server/datasetFromDocs';
-import { formatLookup } from '../../sync-server/formats';
+import { formatLookup, serverFormats } from '../../sync-server/formats';
 import type { OrgSummary } from '../../sync-server/orgs';
 import type { CouchDoc } from '../../sync-server/rules';
 import type { FormatCodec } from '../../src/lib/formats/types';
@@ -168,6 +168,27 @@ describe('server-side export', () => {
       'track,3,l1',
     ]);
     expect(Buffer.from(files['images/img_0.png']!).equals(png)).toBe(true);
+  });
+
+  it('exports with the real dataset codecs: CVAT for images and COCO from the same documents', async () => {
+    const previous = server.services.formats;
+    server.services.formats = serverFormats;
+    try {
+      const cvat = await exportOf(`/api/workspaces/${org.id}/tasks/t1/export?format=cvat-images`, olga);
+      expect(cvat.res.status).toBe(200);
+      const xml = strFromU8(unzipSync(cvat.bytes)['annotations.xml']!);
+      expect(xml).toContain('<annotations>');
+      expect(xml.match(/<box /g)?.length).toBeGreaterThanOrEqual(2);
+      const coco = await exportOf(`/api/workspaces/${org.id}/tasks/t1/export?format=coco`, olga);
+      expect(coco.res.status).toBe(200);
+      const files = unzipSync(coco.bytes);
+      const json = Object.entries(files).find(([name]) => name.endsWith('.json'));
+      const parsed = JSON.parse(strFromU8(json![1])) as { annotations: unknown[]; categories: unknown[] };
+      expect(parsed.annotations.length).toBeGreaterThanOrEqual(2);
+      expect(parsed.categories.length).toBeGreaterThan(0);
+    } finally {
+      server.services.formats = previous;
+    }
   });
 
   it('exports a job and a project, and answers 400 for an unknown format and 404 for an unknown task', async () => {

@@ -48,6 +48,14 @@ export interface DatasetMeta {
   fps?: number;
   /** Source video or archive name. */
   source?: string;
+  /**
+   * Video exports (CVAT for video) number frames `startFrame + frame * frameStep` in the source
+   * video; importers keep both so that exporters write the same numbers back. Default 0 and 1.
+   */
+  startFrame?: number;
+  frameStep?: number;
+  /** Things an importer skipped without failing (an unlabeled shape, an empty mask). */
+  warnings?: string[];
   [key: string]: unknown;
 }
 
@@ -74,6 +82,8 @@ export interface ImportContext {
   progress?: (fraction: number, message?: string) => void;
   /** Throws `DOMException('AbortError')` when cancelled; codecs call it between files. */
   signal?: AbortSignal;
+  /** Told about things that are skipped without failing; they are also in `meta.warnings`. */
+  warn?: (message: string) => void;
 }
 
 export interface ExportOptions {
