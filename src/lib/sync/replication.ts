@@ -31,7 +31,7 @@ export interface WorkspaceSyncOptions {
   longpoll?: readonly Collection[];
   /** Interval of the polled collections. Default 2 s. */
   pollIntervalMs?: number;
-  /** Documents per pull and push request. Default 200. */
+  /** Documents per pull and push request. Default 500. */
   batchSize?: number;
   fetch?: typeof fetch;
   /** Wait for tab leadership before replicating (browsers). Default: when multi-instance. */
@@ -59,7 +59,7 @@ export function workspaceDatabaseUrl(serverUrl: string, workspaceId: string, col
 export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSyncOptions): WorkspaceSync {
   const serverUrl = options.serverUrl ?? globalThis.location?.origin ?? '';
   const hot = new Set<Collection>(options.longpoll ?? ['frame', 'track']);
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 500;
   const tracker = new SyncStatusTracker(options.workspaceId);
   const conflictLog = createConflictLogStore(db);
   const transports: Transport[] = [];
