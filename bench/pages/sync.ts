@@ -9,6 +9,7 @@ import { createRepository, openWorkspace, type Repository } from '$lib/store';
 import type { FrameDoc } from '$lib/store';
 import { startWorkspaceSync, type WorkspaceSync } from '$lib/sync/replication';
 
+/** The job whose frame 0 the single edits change. */
 const JOB_ID = 'bench-job';
 let repo: Repository;
 let sync: WorkspaceSync;
@@ -43,11 +44,15 @@ async function waitForObjects(n: number): Promise<number> {
   return clock();
 }
 
-/** Writes `objects` objects spread over `frames` frames; returns the time the write began. */
-async function seed(objects: number, frames: number): Promise<{ start: number; writtenMs: number }> {
+/** Writes `objects` objects spread over `frames` frames of job `jobId`; returns when the write began. */
+async function seed(
+  jobId: string,
+  objects: number,
+  frames: number,
+): Promise<{ start: number; writtenMs: number }> {
   const date = new Date().toISOString();
   const job: Job = {
-    id: JOB_ID,
+    id: jobId,
     task_id: 'bench-task',
     project_id: 'bench-project',
     type: 'annotation',
@@ -65,7 +70,7 @@ async function seed(objects: number, frames: number): Promise<{ start: number; w
     kind: 'shape',
     ...createRectangle({ frame: i % frames, label_id: 'l', points: [i % 1000, 10, (i % 1000) + 40, 60] }),
   }));
-  await repo.annotations.replaceFrames(JOB_ID, all);
+  await repo.annotations.replaceFrames(jobId, all);
   return { start, writtenMs: clock() - start };
 }
 

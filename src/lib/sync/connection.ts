@@ -6,7 +6,7 @@
  */
 import { blobDatabase, setRemoteBlobSource, type Workspace } from '../store';
 import { downloadBlob, BlobUploadQueue, type UploadProgress } from './media';
-import { knownOrg } from './orgs';
+import { knownOrg, onOrgsChange } from './orgs';
 import { startWorkspaceSync, type WorkspaceSync } from './replication';
 import { currentSession, onSessionChange } from './session';
 import type { SyncStatus } from './status';
@@ -76,7 +76,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
 
   const startUploads = () => {
     const role = knownOrg(workspaceId)?.role;
-    if (!role || !UPLOADERS.has(role)) return;
+    if (uploads || !role || !UPLOADERS.has(role)) return;
     const queue = new BlobUploadQueue({
       workspaceId,
       token,
@@ -90,10 +90,15 @@ export function connectWorkspace(workspace: Workspace): Connection {
         emit();
       }),
     );
-    const enqueueChunk = (frames: readonly { blob: string; related?: string[] }[]) =>
-      queue.enqueue(frames.flatMap((f) => [f.blob, ...(f.related ?? [])]));
+    type Meta = { blob: string; mime: string; related?: string[] };
+    // A video is keyed by a digest of its sample table, not of its bytes, so the server's hash
+    // check cannot take it: videos are not shared yet, only images and context images.
+    const enqueueChunk = (frames: readonly Meta[]) =>
+      queue.enqueue(
+        frames.flatMap((f) => [...(f.mime.startsWith('video/') ? [] : [f.blob]), ...(f.related ?? [])]),
+      );
     const sub = workspace.db.media.$.subscribe((event) => {
-      const doc = event.documentData as { frames?: { blob: string; related?: string[] }[] } | undefined;
+      const doc = event.documentData as { frames?: Meta[] } | undefined;
       if (event.operation !== 'DELETE' && doc?.frames) enqueueChunk(doc.frames);
     });
     unsubscribers.push(() => sub.unsubscribe());
@@ -145,6 +150,11 @@ export function connectWorkspace(workspace: Workspace): Connection {
     }
   });
 
+  // The role may be learnt after the start (the organization list is refreshed at sign-in).
+  const offOrgs = onOrgsChange(() => {
+    if (sync) startUploads();
+  });
+
   start();
 
   const connection: Connection = {
@@ -159,6 +169,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
     },
     async close() {
       offSession();
+      offOrgs();
       setRemoteBlobSource(null);
       await stop();
       if (active === connection) active = null;

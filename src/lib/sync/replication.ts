@@ -4,7 +4,7 @@
  *
  * - Only the leader tab replicates (RxDB leader election); every tab sees the same status, sent
  *   over a BroadcastChannel (see status.ts).
- * - Failures retry with exponential backoff (1 s doubling to 60 s, with jitter), and at once
+ * - Failures retry with exponential backoff (1 s doubling to 30 s, with jitter), and at once
  *   when the device comes back online.
  * - A revoked or expired token pauses replication with a message; local edits stay and are
  *   pushed after the next sign-in (`reconnect()`).
@@ -31,7 +31,7 @@ export interface WorkspaceSyncOptions {
   longpoll?: readonly Collection[];
   /** Interval of the polled collections. Default 2 s. */
   pollIntervalMs?: number;
-  /** Documents per pull and push request. Default 200. */
+  /** Documents per pull and push request. Default 500. */
   batchSize?: number;
   fetch?: typeof fetch;
   /** Wait for tab leadership before replicating (browsers). Default: when multi-instance. */
@@ -50,7 +50,7 @@ export interface WorkspaceSync {
 }
 
 const MIN_RETRY_MS = 1000;
-const MAX_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 30_000;
 
 export function workspaceDatabaseUrl(serverUrl: string, workspaceId: string, collection: Collection): string {
   return `${serverUrl.replace(/\/$/, '')}/db/ws_${workspaceId.toLowerCase()}__${collection}/`;
@@ -59,7 +59,7 @@ export function workspaceDatabaseUrl(serverUrl: string, workspaceId: string, col
 export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSyncOptions): WorkspaceSync {
   const serverUrl = options.serverUrl ?? globalThis.location?.origin ?? '';
   const hot = new Set<Collection>(options.longpoll ?? ['frame', 'track']);
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 500;
   const tracker = new SyncStatusTracker(options.workspaceId);
   const conflictLog = createConflictLogStore(db);
   const transports: Transport[] = [];
@@ -89,7 +89,10 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
           tracker.authFailed(outcome.reason);
           // Stop asking with a token the server refuses; local work stays and waits.
           for (const state of states) void state.pause();
-          for (const transport of transports) transport.abortLive();
+          for (const transport of transports) {
+            transport.hold();
+            transport.abortLive();
+          }
         }
         return;
       case 'refused':
@@ -99,7 +102,12 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
     }
   };
 
+  // Seven replications fail together: the delay doubles at most once per delay period.
+  let lastBackoff = 0;
   const backoff = () => {
+    const now = Date.now();
+    if (now - lastBackoff < retryMs) return;
+    lastBackoff = now;
     const next = Math.min(MAX_RETRY_MS, retryMs * 2);
     setRetry(Math.round(next * (0.8 + Math.random() * 0.4)));
   };
@@ -151,7 +159,10 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
     authFailed = false;
     tracker.resumed();
     setRetry(MIN_RETRY_MS);
-    for (const transport of transports) transport.abortLive();
+    for (const transport of transports) {
+      transport.release();
+      transport.abortLive();
+    }
     for (const state of states) {
       if (state.isPaused()) void state.start();
       state.reSync();
@@ -183,7 +194,10 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
     },
     async stop() {
       for (const cleanup of cleanups) cleanup();
-      for (const transport of transports) transport.abortLive();
+      for (const transport of transports) {
+        transport.release();
+        transport.abortLive();
+      }
       await Promise.all(states.map((state) => state.cancel()));
       tracker.close();
     },

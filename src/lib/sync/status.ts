@@ -50,6 +50,8 @@ export class SyncStatusTracker {
   private unreachableNow = false;
   private authMessage: string | null = null;
   private refusedMessage: string | null = null;
+  /** A read the server refused (no longer a member, say): shown even with nothing pending. */
+  private readRefused: string | null = null;
   private lastContact: string | null = null;
   private remote: SyncStatus | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -153,9 +155,11 @@ export class SyncStatusTracker {
   reachable(pushed: boolean): void {
     const wasDown = this.unreachableNow;
     this.unreachableNow = false;
+    const hadRefusal = this.readRefused !== null;
     if (pushed) this.refusedMessage = null;
+    else this.readRefused = null;
     this.lastContact = new Date().toISOString();
-    if (wasDown || pushed) this.emit();
+    if (wasDown || pushed || hadRefusal) this.emit();
   }
 
   unreachable(): void {
@@ -173,15 +177,15 @@ export class SyncStatusTracker {
 
   refused(reason: string, push: boolean): void {
     this.failures += 1;
-    this.refusedMessage = push
-      ? `The server refused some changes: ${reason} They stay on this device.`
-      : `The server refused a request: ${reason}`;
+    if (push) this.refusedMessage = `The server refused some changes: ${reason} They stay on this device.`;
+    else this.readRefused = `The server refused to sync this workspace: ${reason}`;
     this.emit();
   }
 
   resumed(): void {
     this.authMessage = null;
     this.refusedMessage = null;
+    this.readRefused = null;
     this.emit();
   }
 
@@ -199,6 +203,7 @@ export class SyncStatusTracker {
     if (!this.leader) return { ...base, state: 'waiting', message: 'Another tab is syncing this workspace.' };
     if (this.authMessage) return { ...base, state: 'error', message: this.authMessage };
     if (offline) return { ...base, state: 'offline', message: null };
+    if (this.readRefused) return { ...base, state: 'error', message: this.readRefused };
     if (this.refusedMessage && pending > 0) return { ...base, state: 'error', message: this.refusedMessage };
     const busy = this.initial.size > 0 || [...this.active.values()].some(Boolean);
     return { ...base, state: busy || pending > 0 ? 'syncing' : 'online', message: null };

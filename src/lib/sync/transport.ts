@@ -25,11 +25,15 @@ export interface Transport {
   fetch: typeof fetch;
   /** Ends every live request now (offline, stop); the replication retries them. */
   abortLive(): void;
+  /** Makes live requests wait (the token was refused) until `release()`. */
+  hold(): void;
+  release(): void;
 }
 
 export function createTransport(options: TransportOptions): Transport {
   const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const live = new Set<AbortController>();
+  let held: { promise: Promise<void>; resolve: () => void } | null = null;
 
   async function send(url: string, init: RequestInit | undefined, signal?: AbortSignal): Promise<Response> {
     const headers = new Headers(init?.headers);
@@ -53,12 +57,20 @@ export function createTransport(options: TransportOptions): Transport {
     return response;
   }
 
+  /**
+   * A live feed answers only with changes: a refusal is thrown, so that RxDB retries it
+   * (its long-poll loop reads `results` from whatever it gets and would stop on an error body).
+   */
   async function liveRequest(url: string, init: RequestInit | undefined): Promise<Response> {
+    while (held) await held.promise;
     const controller = new AbortController();
     live.add(controller);
     try {
-      if (options.longpoll) return await send(url, init, controller.signal);
-      return await poll(url, init, controller.signal);
+      const response = options.longpoll
+        ? await send(url, init, controller.signal)
+        : await poll(url, init, controller.signal);
+      if (!response.ok) throw new Error(`The live feed was refused: HTTP ${response.status}`);
+      return response;
     } finally {
       live.delete(controller);
     }
@@ -89,6 +101,16 @@ export function createTransport(options: TransportOptions): Transport {
     abortLive() {
       for (const controller of live) controller.abort();
       live.clear();
+    },
+    hold() {
+      if (held) return;
+      let resolve = () => undefined as void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      held = { promise, resolve };
+    },
+    release() {
+      held?.resolve();
+      held = null;
     },
   };
 }

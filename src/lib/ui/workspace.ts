@@ -4,7 +4,6 @@
  * Switching reloads the app, so that every page reads the newly chosen workspace.
  */
 import { createRepository, openWorkspace, type Repository } from '$lib/store';
-import { connectWorkspace } from '$lib/sync/connection';
 
 export const PERSONAL_WORKSPACE = 'personal';
 
@@ -27,7 +26,10 @@ let opening: Promise<Repository> | null = null;
 
 export function repository(): Promise<Repository> {
   opening ??= openWorkspace(currentWorkspaceId()).then((ws) => {
-    if (ws.id !== PERSONAL_WORKSPACE) connectWorkspace(ws);
+    // Replication code loads only for organization workspaces, keeping it out of the app shell.
+    if (ws.id !== PERSONAL_WORKSPACE) {
+      void import('$lib/sync/connection').then(({ connectWorkspace }) => connectWorkspace(ws));
+    }
     return createRepository(ws);
   });
   return opening;

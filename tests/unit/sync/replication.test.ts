@@ -301,4 +301,36 @@ describe('workspace replication through the sync server', () => {
       30_000,
     );
   }, 60_000);
+
+  it('shows edits the role rules refuse as an error and keeps them; a removed member is told too', async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-f', job('job-f', 'alice'));
+    const dave = await server.account('dave');
+    const { token } = await alice.api.invite(workspaceId, { role: 'worker', username: 'dave' });
+    await dave.api.acceptInvitation(token);
+
+    device = await openDevice(server, workspaceId, dave);
+    const sync = device.connect();
+    const repo = device.repo;
+    await eventually('the job', async () => (await repo.jobs.get('job-f')) !== undefined);
+    await repo.annotations.applyDiff('job-f', {
+      added: { w: rectangle('w', 2, T2, 3) },
+      updated: {},
+      removed: {},
+    });
+    const refused = await eventually('the refusal', () =>
+      sync.status().state === 'error' ? sync.status() : undefined,
+    );
+    expect(refused.message).toMatch(/refused some changes/);
+    expect(refused.message).toMatch(/stay on this device/);
+    expect(refused.pending).toBe(1);
+    expect(await frames.get('job-f:2')).toBeUndefined();
+    expect((await repo.annotations.objectsOnFrame('job-f', 2)).map((o) => o.id)).toEqual(['w']);
+
+    await alice.api.removeMember(workspaceId, 'dave');
+    await eventually('the read refusal', () =>
+      /refused to sync this workspace/.test(sync.status().message ?? ''),
+    );
+  }, 60_000);
 });
