@@ -21,6 +21,14 @@ export interface JobAnnotations {
 export interface FrameChange {
   frame: number;
   objects: Record<Id, FrameObject>;
+  /** Tombstones: ids removed from the frame, with when. */
+  removed: Record<Id, Timestamp>;
+}
+
+/** A track after a change: its new state, or null when it was removed. */
+export interface TrackChange {
+  id: Id;
+  track: Track | null;
 }
 
 export interface AnnotationStore {
@@ -38,6 +46,8 @@ export interface AnnotationStore {
   replaceFrames(jobId: Id, objects: readonly FrameObject[]): Promise<void>;
   /** Emits the new objects of a frame each time one of the job's frame documents changes. */
   changes$(jobId: Id): Observable<FrameChange>;
+  /** Emits each change to one of the job's tracks (local, from another tab or replicated). */
+  trackChanges$(jobId: Id): Observable<TrackChange>;
   tracksOfJob(jobId: Id): Promise<Track[]>;
   putTracks(tracks: readonly Track[]): Promise<void>;
   removeTracks(ids: readonly Id[]): Promise<void>;
@@ -196,7 +206,26 @@ export function createAnnotationStore(db: WorkspaceDatabase): AnnotationStore {
         map((event) => ({
           frame: event.documentData.frame,
           objects: event.operation === 'DELETE' ? {} : structuredClone(event.documentData.objects),
+          removed: event.operation === 'DELETE' ? {} : { ...event.documentData.removed },
         })),
+      );
+    },
+
+    trackChanges$(jobId) {
+      return db.track.$.pipe(
+        filter((event) => event.documentData.job_id === jobId),
+        map((event) => {
+          if (event.operation === 'DELETE') return { id: event.documentId, track: null };
+          const { _rev, _meta, _deleted, _attachments, ...track } =
+            event.documentData as typeof event.documentData & {
+              _rev?: unknown;
+              _meta?: unknown;
+              _deleted?: unknown;
+              _attachments?: unknown;
+            };
+          void [_rev, _meta, _deleted, _attachments];
+          return { id: event.documentId, track: structuredClone(track) as Track };
+        }),
       );
     },
 
