@@ -37,9 +37,13 @@ describe('Pascal VOC samples', () => {
     expect(actions).toMatchObject({ other: 'true', jumping: 'false', walking: 'true' });
     const cat = ds.labels.find((l) => l.name === 'cat')!;
     expect(cat.attributes.map((a) => a.name)).toEqual(['truncated']);
-    const { second } = await roundTrip(ds);
-    const drop = (x: Dataset) => ({ ...x, shapes: x.shapes.map((s) => ({ ...s, group: 0 })) });
-    expect(semantic(drop(second))).toEqual(semantic(drop(ds)));
+    const { second, sink } = await roundTrip(ds);
+    expect(sink.text('Annotations/2007_000001.xml')).toMatch(/<part>\s*<name>head<\/name>/);
+    expect(semantic(second)).toEqual(semantic(ds));
+    const groupOf = (x: Dataset, name: string) =>
+      x.shapes.find((s) => s.label_id === x.labels.find((l) => l.name === name)!.id)!.group;
+    expect(groupOf(second, 'head')).toBe(groupOf(second, 'person'));
+    expect(groupOf(second, 'head')).toBeGreaterThan(0);
   });
 
   it('voc_dataset2: a 22-label labelmap, an object-less @.xml and empty tag lists', async () => {
