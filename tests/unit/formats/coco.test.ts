@@ -96,7 +96,7 @@ const KEYPOINT_SAMPLES: [string, Expected][] = [
   ],
 ];
 
-describe('COCO samples import with the counts they hold', () => {
+describe('COCO samples import with the counts they hold', { timeout: 30_000 }, () => {
   for (const [path, want] of [...COCO_SAMPLES, ...KEYPOINT_SAMPLES]) {
     it(path, async () => {
       const codec = path.startsWith('coco_keypoints') ? COCO_KEYPOINTS_CODEC : COCO_CODEC;
@@ -266,7 +266,7 @@ function instancesDataset(): Dataset {
   return d;
 }
 
-describe('COCO round trips', () => {
+describe('COCO round trips', { timeout: 30_000 }, () => {
   it('instances keep boxes, polygons (grouped rings), masks, subsets and attributes', async () => {
     const d = instancesDataset();
     const back = await roundTrip(COCO_CODEC, d);

@@ -317,7 +317,7 @@ function richDataset(): Dataset {
   return d;
 }
 
-describe('CVAT XML round trips', () => {
+describe('CVAT XML round trips', { timeout: 30_000 }, () => {
   it('CVAT for images keeps every shape type, attributes, tags, groups, z_order and rotation', async () => {
     const d = richDataset();
     const back = await roundTrip(CVAT_IMAGES_CODEC, d);
