@@ -251,6 +251,20 @@ describe('Ultralytics YOLO detection track', () => {
     }
   });
 
+  it('writes boxes outside tracks without an id, as CVAT does, and reads them back', async () => {
+    const ds = await ultralyticsTrackCodec.import!(
+      memorySource({ ...files, 'labels/train/f3.txt': '1 0.5 0.5 0.1 0.1\n' }),
+      { frames: target },
+    );
+    expect(counts(ds)).toEqual({ items: 4, labels: 2, tags: 0, tracks: 2, rectangle: 1 });
+    const sink = new MemoryFiles();
+    await ultralyticsTrackCodec.export!(ds, sink, { saveImages: false });
+    expect(sink.text('labels/train/f3.txt')).toBe('1 0.500000 0.500000 0.100000 0.100000\n');
+    expect(sink.text('labels/train/f1.txt')).toMatch(/^0 0\.500000 0\.500000 0\.200000 0\.200000 \d+$/m);
+    const second = await ultralyticsTrackCodec.import!(sink.source(), { frames: target });
+    expect(counts(second)).toEqual(counts(ds));
+  });
+
   it('rejects a track that changes class', async () => {
     const source = memorySource({ ...files, 'labels/train/f2.txt': '1 0.6 0.5 0.2 0.2 7\n' });
     await expect(ultralyticsTrackCodec.import!(source, { frames: target })).rejects.toThrow(

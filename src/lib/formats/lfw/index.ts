@@ -191,7 +191,7 @@ export const lfwCodec: FormatCodec = {
   version: '1.0',
   id: 'lfw',
   dimension: '2d',
-  kinds: ['tag', 'points'],
+  kinds: ['tag', 'points', 'track'],
   importExtensions: ['zip'],
   async detect(source) {
     return source.paths().some((p) => /(^|\/)annotations\/pairs\.txt$/.test(p)) ? 0.9 : 0;
