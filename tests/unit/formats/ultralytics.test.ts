@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   rectangleFromCorners,
   rotatedCorners,
@@ -333,6 +334,61 @@ describe('Ultralytics YOLO malformed input', () => {
       ultralyticsDetectionCodec.import!(memorySource({ 'labels/train/a.txt': '' }), {}),
     ).rejects.toThrow(
       'data.yaml: not found in the archive (expected data.yaml with names (and kpt_shape for pose) next to images/ and labels/)',
+    );
+  });
+});
+
+describe('Ultralytics geometry properties', () => {
+  it('rotated rectangles survive corners → rectangle for any size and angle', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.double({ min: 0.5, max: 300, noNaN: true }),
+        fc.double({ min: 0.5, max: 300, noNaN: true }),
+        fc.double({ min: 0, max: 359.9, noNaN: true }),
+        (x, y, w, h, rotation) => {
+          const back = rectangleFromCorners(rotatedCorners([x, y, x + w, y + h], rotation));
+          back.points.forEach((v, i) => expect(v).toBeCloseTo([x, y, x + w, y + h][i]!, 6));
+          expect(Math.abs(((back.rotation - rotation + 540) % 360) - 180)).toBeLessThan(1e-6);
+        },
+      ),
+    );
+  });
+
+  it('boxes round-trip through detection files within the 6-decimal precision', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 600 }),
+            fc.integer({ min: 0, max: 440 }),
+            fc.integer({ min: 1, max: 40 }),
+            fc.integer({ min: 1, max: 40 }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (boxes) => {
+          const lines = boxes.map(
+            ([x, y, w, h]) => `0 ${(x + w / 2) / 640} ${(y + h / 2) / 480} ${w / 640} ${h / 480}`,
+          );
+          const source = memorySource({
+            'data.yaml': 'names: [a]\n',
+            'labels/train/f.txt': lines.join('\n'),
+          });
+          const frames = [{ name: 'f.jpg', width: 640, height: 480 }];
+          const first = await ultralyticsDetectionCodec.import!(source, { frames });
+          const sink = new MemoryFiles();
+          await ultralyticsDetectionCodec.export!(first, sink, { saveImages: false });
+          const second = await ultralyticsDetectionCodec.import!(sink.source(), { frames });
+          second.shapes.forEach((s, k) =>
+            s.points.forEach((v, i) =>
+              expect(Math.abs(v - first.shapes[k]!.points[i]!)).toBeLessThan(640 * 1e-6),
+            ),
+          );
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
