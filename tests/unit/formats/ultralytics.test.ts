@@ -392,3 +392,23 @@ describe('Ultralytics geometry properties', () => {
     );
   });
 });
+
+describe('Ultralytics dataset YAML files', () => {
+  it.each([
+    // [file, labels, keypoints]
+    ['coco8.yaml', 80, 0],
+    ['coco8-pose.yaml', 1, 17],
+    ['dota8.yaml', 15, 0],
+  ] as const)(
+    '%s is read as the configuration (named after the dataset)',
+    async (file, labels, keypoints) => {
+      const all = assetSource('ultralytics_yolo/ultralytics-repo-dataset-yaml');
+      const source = memorySource({ [file]: await all.read(file) });
+      const codec = keypoints ? ultralyticsPoseCodec : ultralyticsDetectionCodec;
+      const ds = await codec.import!(source, {});
+      expect(counts(ds)).toEqual({ items: 0, labels, tags: 0, tracks: 0 });
+      if (file === 'coco8.yaml') expect(ds.labels[79]!.name).toBe('toothbrush');
+      expect(ds.labels[0]!.sublabels).toHaveLength(keypoints);
+    },
+  );
+});

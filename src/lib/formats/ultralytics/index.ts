@@ -84,6 +84,14 @@ async function importLabels(variant: Variant, source: FileSource, context: Impor
   const builder = new DatasetBuilder();
   const type = variant === 'segmentation' ? 'polygon' : variant === 'pose' ? 'skeleton' : 'rectangle';
   const labels: LabelSpec[] = config.names.map((name) => builder.label(name, type));
+  // Pose labels are skeletons of kpt_shape[0] points (named by pose_classes.yaml when given).
+  if (variant === 'pose') {
+    for (const label of labels) {
+      const names = config.keypointNames?.get(label.name);
+      const count = config.kptShape?.[0] ?? names?.length ?? 0;
+      for (let k = 0; k < count; k++) builder.sublabel(label, names?.[k] ?? String(k + 1));
+    }
+  }
   const sizes = new SizeResolver(source, context);
   const tracks = new Map<number, { label: LabelSpec; shapes: TrackedShape[] }>();
   const sorted = [...layout.labels].sort(
