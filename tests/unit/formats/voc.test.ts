@@ -94,6 +94,16 @@ describe('Pascal VOC export', () => {
   });
 });
 
+describe('Pascal VOC flat archives', () => {
+  it('reads <image>.xml files at the archive root (CVAT accepts them)', async () => {
+    const xml =
+      '<annotation><filename>frame_000003.jpg</filename><object><name>dog</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object></annotation>';
+    const ds = await vocCodec.import!(memorySource({ 'frame_000003.xml': xml }), {});
+    expect(counts(ds)).toEqual({ items: 1, labels: 1, tags: 0, tracks: 0, rectangle: 1 });
+    expect(ds.items[0]!.name).toBe('frame_000003.jpg');
+  });
+});
+
 describe('Pascal VOC malformed input', () => {
   const xml = (object: string) =>
     `<annotation>\n  <filename>a.jpg</filename>\n  <size><width>10</width><height>10</height></size>\n  <object>\n${object}\n  </object>\n</annotation>\n`;
