@@ -81,11 +81,20 @@ function shapeArea(s: Shape): number {
   return 0;
 }
 
-function isCrowd(s: Shape, labels: readonly LabelSpec[]): boolean {
-  if (!CROWD_TYPES.has(s.type)) return false;
-  const spec = labels.find((l) => l.id === s.label_id)?.attributes.find((a) => a.name === 'is_crowd');
-  if (!spec) return false;
-  const v = s.attributes.find((a) => a.spec_id === spec.id)?.value;
+/** Label id → the id of its `is_crowd` attribute spec, for labels that have one. */
+function crowdSpecs(labels: readonly LabelSpec[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of labels) {
+    const spec = l.attributes.find((a) => a.name === 'is_crowd');
+    if (spec) out.set(l.id, spec.id);
+  }
+  return out;
+}
+
+function isCrowd(s: Shape, specs: ReadonlyMap<string, string>): boolean {
+  const spec = specs.get(s.label_id);
+  if (spec === undefined || !CROWD_TYPES.has(s.type)) return false;
+  const v = s.attributes.find((a) => a.spec_id === spec)?.value;
   return v === 'true' || v === '1';
 }
 
@@ -101,11 +110,11 @@ interface Crowd {
  * together with the other rectangles, polygons and masks of its group; the largest shape gives
  * the label and attributes.
  */
-function crowdGroups(shapes: readonly Shape[], labels: readonly LabelSpec[]): Crowd[] {
+function crowdGroups(shapes: readonly Shape[], specs: ReadonlyMap<string, string>): Crowd[] {
   const out: Crowd[] = [];
   const taken = new Set<Shape>();
   for (const s of shapes) {
-    if (taken.has(s) || !isCrowd(s, labels)) continue;
+    if (taken.has(s) || !isCrowd(s, specs)) continue;
     const members =
       s.group !== 0 ? shapes.filter((o) => o.group === s.group && CROWD_TYPES.has(o.type)) : [s];
     for (const m of members) taken.add(m);
@@ -165,6 +174,7 @@ export function writeCoco(
   const flat = expandTracks(dataset);
   const labels = dataset.labels;
   const labelIndex = new Map(labels.map((l, i) => [l.id, i]));
+  const crowdSpecIds = crowdSpecs(labels);
   const categories = labels.map((l, i) => {
     const base = { id: i + 1, name: l.name, supercategory: '' };
     if (kind !== 'keypoints') return base;
@@ -211,7 +221,7 @@ export function writeCoco(
       const shapes = byFrame.get(item.frame) ?? [];
       const merged = new Set<Shape>();
       if (kind === 'instances') {
-        for (const crowd of crowdGroups(shapes, labels)) {
+        for (const crowd of crowdGroups(shapes, crowdSpecIds)) {
           for (const c of crowd.members) merged.add(c);
           const label = labels[labelIndex.get(crowd.lead.label_id) ?? -1]!;
           const width = item.width > 0 ? item.width : crowd.extent[0];
