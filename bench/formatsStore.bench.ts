@@ -7,6 +7,7 @@
  * export ≤ 5 s. Median of 2 runs each; one more run in the page times the parts.
  */
 import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { BenchContext } from './run';
 import { median, type Metrics } from './results';
@@ -92,6 +93,8 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
       };
     }
     await context.close();
+    // The machine is shared: wall times stretch with its load; record it beside them.
+    metrics.loadAverage1m = { value: Math.round(loadavg()[0]! * 10) / 10, unit: 'load', better: 'lower' };
     return metrics;
   } finally {
     await served.close();
