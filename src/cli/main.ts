@@ -1,7 +1,7 @@
 /**
  * `loupe` command line: the dataset codecs of the app, in Node.
  *
- *   loupe convert --from F --to G <in> <out> [--no-images]
+ *   loupe convert [--from F] --to G <in> <out> [--no-images]   (no --from: detected)
  *   loupe validate --format F <path> [--json]
  *   loupe info <path> [--json]
  *   loupe formats
@@ -27,13 +27,14 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2, failure: 3 } as const;
 class UsageError extends Error {}
 
 const USAGE = `Usage:
-  loupe convert --from <format> --to <format> <input> <output> [--no-images]
+  loupe convert [--from <format>] --to <format> <input> <output> [--no-images]
   loupe validate --format <format> <input> [--json]
   loupe info <input> [--json]
   loupe formats
 
 <input> is a .zip, a folder or an annotation file; <output> is a .zip, a folder, or a single
-.xml/.json file when the export is one file. Formats: run "loupe formats".`;
+.xml/.json file when the export is one file. Without --from, the input format is detected.
+Formats: run "loupe formats".`;
 
 interface Args {
   positional: string[];
@@ -154,12 +155,20 @@ export async function run(
         return EXIT.ok;
       }
       case 'convert': {
-        const from = format(options.get('from'), 'from');
         const to = format(options.get('to'), 'to');
-        check(from, 'import');
         check(to, 'export');
         if (rest.length !== 2) throw new UsageError('convert needs an input and an output');
         const [input, output] = rest as [string, string];
+        // Without --from, the input's format is detected as `info` does.
+        let from: FormatCodec;
+        if (options.has('from')) from = format(options.get('from'), 'from');
+        else {
+          const found = (await detectFormat(openInput(input))).find((c) => c.codec.import);
+          if (!found)
+            throw new FormatError(input, 'the format could not be detected', { expected: '--from <format>' });
+          from = found.codec;
+        }
+        check(from, 'import');
         const started = performance.now();
         const { dataset, source, warnings } = await load(from, input);
         const sink = openOutput(output);

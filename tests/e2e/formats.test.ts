@@ -223,6 +223,37 @@ describe('dataset export, import and backups', () => {
     expect(await objectsOnFrame(1)).toBe(1);
   });
 
+  it('maps a label whose name differs to a project label before importing', async () => {
+    await page.goto(taskUrl);
+    await page.getByTestId('import-task').click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.getByTestId('import-format').selectOption('cvat-images');
+    const xml = SEED_XML.replace('label="car"', 'label="automobile"').replace(
+      /<attribute[^>]*>[^<]*<\/attribute>/,
+      '',
+    );
+    await dialog
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'annotations.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
+    await dialog.getByTestId('import-start').click();
+    const mapping = dialog.getByTestId('label-mapping');
+    await mapping.waitFor();
+    const automobile = mapping.locator('select[data-label="automobile"]');
+    expect(await automobile.inputValue()).toBe('+');
+    expect(await mapping.locator('select[data-label="person"]').inputValue()).toBe('person');
+    await automobile.selectOption('car');
+    await dialog.getByTestId('import-confirm').click();
+    await dialog.getByTestId('import-done').waitFor();
+    expect(await dialog.getByTestId('import-done').textContent()).toContain('Imported 2 shapes');
+    await dialog.getByTestId('import-close').click();
+    await page.goto(taskUrl.replace(/\/tasks\/.*/, '/'));
+    // No label was added to the project: "automobile" went to "car".
+    await page.getByTestId('project-list').waitFor();
+    expect(await page.getByTestId('project-list').textContent()).not.toContain('automobile');
+    await openJob();
+    expect(await objectsOnFrame(1)).toBe(2);
+  });
+
   it('imports the CVAT export into a new project: a task from its images, with the annotations', async () => {
     const file = downloads.get('cvat')!;
     await page.goto(server.url);

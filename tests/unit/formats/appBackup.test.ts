@@ -249,6 +249,66 @@ describe('task and project backups', () => {
     expect(await repo.annotations.tracksOfJob(copyJobs[1]!.id)).toEqual([]);
   });
 
+  it('keeps context images: in related_images/ as CVAT lays them out, restored to the same frames', async () => {
+    const project = await repo.projects.create({ name: 'Ctx', labels: labels() });
+    const ingest = blobIngest(store.blobs);
+    const [main, other] = await ingest.store([
+      { name: 'a.png', bytes: png(10, 10, 1), mime: 'image/png', width: 0, height: 0 },
+      { name: 'b.png', bytes: png(10, 10, 2), mime: 'image/png', width: 0, height: 0 },
+    ]);
+    const [ctx1, ctx2] = await ingest.store([
+      {
+        name: 'c1.jpg',
+        bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1]),
+        mime: 'image/jpeg',
+        width: 4,
+        height: 4,
+      },
+      { name: 'c2.png', bytes: png(5, 5, 9), mime: 'image/png', width: 0, height: 0 },
+    ]);
+    const frames = [
+      {
+        name: 'a.png',
+        width: 10,
+        height: 10,
+        blob: main!.sha256,
+        mime: 'image/png',
+        related_files: 2,
+        related: [ctx1!.sha256, ctx2!.sha256],
+      },
+      { name: 'b.png', width: 10, height: 10, blob: other!.sha256, mime: 'image/png', related_files: 0 },
+    ];
+    const { task } = await repo.tasks.create({
+      project_id: project.id,
+      name: 'ctx',
+      frames,
+      segment_size: 0,
+    });
+    const sink = new MemorySink();
+    await writeTaskBackup(repo, task.id, sink, { blobs: store.blobs });
+    expect([...sink.files.keys()]).toEqual(
+      expect.arrayContaining([
+        'data/related_images/a_png/context_image_1.jpg',
+        'data/related_images/a_png/context_image_2.png',
+      ]),
+    );
+    const manifest = sink.text('data/manifest.jsonl').trim().split('\n');
+    expect(JSON.parse(manifest[2]!)).toMatchObject({
+      name: 'a',
+      meta: {
+        related_images: [
+          'related_images/a_png/context_image_1.jpg',
+          'related_images/a_png/context_image_2.png',
+        ],
+      },
+    });
+    // Lost from the store, then restored from the backup.
+    await store.blobs.blobs.delete(ctx2!.sha256);
+    const restored = await restoreBackup(repo, sink.toSource(), { ingest });
+    expect(await repo.media.framesOfTask(restored.taskIds[0]!)).toEqual(frames);
+    expect(await store.blobs.blobs.get(ctx2!.sha256)).toBeDefined();
+  });
+
   it('restores a Loupe project backup with every task', async () => {
     const { project } = await storedTask();
     const { task: second } = await repo.tasks.create({

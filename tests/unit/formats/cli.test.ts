@@ -21,7 +21,7 @@ function loupe(...args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-describe('loupe CLI', () => {
+describe('loupe CLI', { timeout: 60_000 }, () => {
   it('info detects a CVAT for images zip and summarises it', async () => {
     const r = await loupe(
       'info',
@@ -75,6 +75,22 @@ describe('loupe CLI', () => {
     const valid = await loupe('validate', '--format', 'cvat-images', '--json', xml);
     expect(valid.code, valid.stderr).toBe(0);
     expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, summary: { items: 5, shapeTotal: 2 } });
+  });
+
+  it('convert without --from detects the input format', async () => {
+    const out = join(dir, 'detected.xml');
+    const r = await loupe(
+      'convert',
+      '--to',
+      'cvat-video',
+      join(ASSETS, 'cvat_video_1.1/datumaro-tests_cvat-ai/for_video/annotations.xml'),
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'Converted CVAT for video 1.1 → CVAT for video 1.1: 4 items, 0 shapes, 0 tags, 4 tracks',
+    );
+    expect(readFileSync(out, 'utf8')).toContain('<frame_filter>step=3</frame_filter>');
   });
 
   it('convert into a folder writes the files there', async () => {

@@ -96,7 +96,7 @@ const KEYPOINT_SAMPLES: [string, Expected][] = [
   ],
 ];
 
-describe('COCO samples import with the counts they hold', () => {
+describe('COCO samples import with the counts they hold', { timeout: 30_000 }, () => {
   for (const [path, want] of [...COCO_SAMPLES, ...KEYPOINT_SAMPLES]) {
     it(path, async () => {
       const codec = path.startsWith('coco_keypoints') ? COCO_KEYPOINTS_CODEC : COCO_CODEC;
@@ -266,12 +266,76 @@ function instancesDataset(): Dataset {
   return d;
 }
 
-describe('COCO round trips', () => {
+describe('COCO round trips', { timeout: 30_000 }, () => {
   it('instances keep boxes, polygons (grouped rings), masks, subsets and attributes', async () => {
     const d = instancesDataset();
     const back = await roundTrip(COCO_CODEC, d);
     const options = { precision: 12, ignore: { source: true, labelDetails: true } };
     expect(canonicalDataset(back, options)).toEqual(canonicalDataset(d, options));
+  });
+
+  it('is_crowd merges the shapes of a group into one RLE object led by the largest shape', async () => {
+    const d = emptyDataset();
+    const book = new LabelBook(d.labels);
+    const crowd = book.label('crowd');
+    const isCrowd = book.attribute(crowd, 'is_crowd', { input_type: 'checkbox', values: ['false'] });
+    const note = book.attribute(crowd, 'note', { input_type: 'text' });
+    const other = book.label('other');
+    d.labels = book.labels;
+    d.items = [{ frame: 0, name: 'a.jpg', width: 20, height: 10, subset: '' }];
+    const base = { occluded: false, outside: false, z_order: 0, rotation: 0, source: 'file' as const };
+    d.shapes = [
+      // 4 x 4 box, flagged as crowd, in group 7
+      {
+        ...fileMeta(),
+        ...base,
+        frame: 0,
+        group: 7,
+        label_id: crowd.id,
+        attributes: [
+          { spec_id: isCrowd.id, value: 'true' },
+          { spec_id: note.id, value: 'small' },
+        ],
+        type: 'rectangle',
+        points: [0, 0, 4, 4],
+      },
+      // 6 x 5 box of another label in the same group: the largest, so it leads
+      {
+        ...fileMeta(),
+        ...base,
+        frame: 0,
+        group: 7,
+        label_id: other.id,
+        attributes: [],
+        type: 'rectangle',
+        points: [10, 0, 16, 5],
+      },
+      // not in the group: stays a box
+      {
+        ...fileMeta(),
+        ...base,
+        frame: 0,
+        group: 0,
+        label_id: crowd.id,
+        attributes: [],
+        type: 'rectangle',
+        points: [1, 6, 3, 8],
+      },
+    ];
+    const sink = new MemorySink();
+    await COCO_CODEC.export!(d, sink, NO_MEDIA);
+    const json = JSON.parse(sink.text('annotations/instances_default.json'));
+    expect(json.annotations).toHaveLength(2);
+    const rle = json.annotations.find((a: { iscrowd: number }) => a.iscrowd === 1);
+    expect(rle).toMatchObject({
+      category_id: 2,
+      area: 16 + 30,
+      bbox: [0, 0, 16, 5],
+      segmentation: { size: [10, 20] },
+    });
+    expect(rle.attributes).not.toHaveProperty('is_crowd');
+    const back = await COCO_CODEC.import!(sink.toSource(), {});
+    expect(back.shapes.map((s) => s.type).sort()).toEqual(['mask', 'rectangle']);
   });
 
   it('property: box coordinates do not drift over repeated round trips', async () => {

@@ -317,7 +317,7 @@ function richDataset(): Dataset {
   return d;
 }
 
-describe('CVAT XML round trips', () => {
+describe('CVAT XML round trips', { timeout: 30_000 }, () => {
   it('CVAT for images keeps every shape type, attributes, tags, groups, z_order and rotation', async () => {
     const d = richDataset();
     const back = await roundTrip(CVAT_IMAGES_CODEC, d);
@@ -388,6 +388,26 @@ describe('CVAT XML round trips', () => {
       const d = await importFile(CVAT_VIDEO_CODEC, path);
       expect(canonicalDataset(await roundTrip(CVAT_VIDEO_CODEC, d)), path).toEqual(canonicalDataset(d));
     }
+  });
+
+  it('writes boxes with the attributes and number format of a real CVAT export', async () => {
+    const path = 'cvat_images_1.1/cvat-server-exports/job19_video-task_as_images/extracted/annotations.xml';
+    const original = readFileSync(asset(path), 'utf8');
+    const sink = new MemorySink();
+    await CVAT_IMAGES_CODEC.export!(await importFile(CVAT_IMAGES_CODEC, path), sink, NO_MEDIA);
+    const written = sink.text('annotations.xml');
+    // This 2022 export puts occluded before source; the writer uses the 2023 order.
+    const boxes = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.trim().startsWith('<box '))
+        .map((l) => [...l.matchAll(/(\w+)="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`).sort());
+    expect(boxes(written)).toEqual(boxes(original));
+    expect(boxes(written)).toHaveLength(2);
+    expect(
+      written.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n'),
+    ).toBe(true);
+    expect(written.endsWith('</annotations>\n')).toBe(true);
   });
 
   it('writes the media under images/ when saveImages is set, through a zip', async () => {

@@ -186,6 +186,33 @@ describe('Datumaro round trips', () => {
     expect(strip(plain(back))).toEqual(strip(plain(video)));
   });
 
+  it('writes the layout CVAT writes: size as [height, width], attr.frame, 1-based joints', async () => {
+    const sink = new MemorySink();
+    await DATUMARO_CODEC.export!(richDataset(), sink, NO_MEDIA);
+    expect([...sink.files.keys()]).toEqual(['annotations/train.json', 'annotations/val.json']);
+    const train = JSON.parse(sink.text('annotations/train.json'));
+    expect(train.items[0]).toMatchObject({
+      id: 'f0',
+      attr: { frame: 0 },
+      image: { path: 'f0.jpg', size: [30, 40] },
+    });
+    expect(
+      train.categories.label.labels.map((l: { name: string; parent: string }) => [l.name, l.parent]),
+    ).toEqual([
+      ['car', ''],
+      ['body', ''],
+      ['head', 'body'],
+      ['tail', 'body'],
+      ['scene', ''],
+    ]);
+    expect(train.categories.points.items).toEqual([
+      { label_id: 1, labels: ['head', 'tail'], joints: [[1, 2]] },
+    ]);
+    const box = train.items[0].annotations.find((a: { type: string }) => a.type === 'bbox');
+    expect(box).toMatchObject({ bbox: [1.5, 2.5, 8.75, 17.5], label_id: 0, group: 2, z_order: 1 });
+    expect(box.attributes).toEqual({ color: 'red', parked: true, occluded: true, rotation: 30 });
+  });
+
   it('3D cuboids survive as cuboid_3d', async () => {
     const d = await DATUMARO_3D_CODEC.import!(openInput(join(ASSETS, 'datumaro-tests/with_pcd')), {});
     const back = await roundTrip(DATUMARO_3D_CODEC, d);

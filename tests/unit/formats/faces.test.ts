@@ -103,6 +103,36 @@ describe('LFW', () => {
     expect(sink.text('test/annotations/pairs.txt')).toContain('name1\t1\t2\n');
     expect(semantic(second)).toEqual(semantic(ds));
   });
+  it('writes a five-point skeleton as landmarks', async () => {
+    const ds = await lfwCodec.import!(assetSource('lfw/datumaro-tests'), {});
+    const pts = ds.shapes.find((s) => s.type === 'points')!;
+    const label = ds.labels.find((l) => l.id === pts.label_id)!;
+    const subs = ['1', '2', '3', '4', '5'].map((n) => ({
+      id: `s${n}`,
+      name: n,
+      color: '#ffffff',
+      type: 'points' as const,
+      attributes: [],
+    }));
+    label.sublabels = subs;
+    const elements = subs.map((sub, k) => ({
+      label_id: sub.id,
+      type: 'points' as const,
+      points: [pts.points[2 * k]!, pts.points[2 * k + 1]!] as [number, number],
+      occluded: false,
+      outside: false,
+      attributes: [],
+    }));
+    ds.shapes = ds.shapes.map((s) =>
+      s === pts ? { ...pts, type: 'skeleton' as const, points: [] as [], elements } : s,
+    );
+    const { second } = await roundTrip(lfwCodec, ds);
+    const name = ds.items.find((i) => i.frame === pts.frame)!.name;
+    const frame = second.items.find((i) => i.name === name)!.frame;
+    const again = second.shapes.find((s) => s.frame === frame && s.type === 'points')!;
+    expect(again.points).toEqual(pts.points);
+  });
+
   it('rejects a pairs line with the wrong number of fields', async () => {
     await expect(
       lfwCodec.import!(memorySource({ 'test/annotations/pairs.txt': '1\t1\nname0\t1\tname1\t2\t3\n' }), {}),

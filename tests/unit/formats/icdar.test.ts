@@ -49,6 +49,16 @@ describe('ICDAR localization', () => {
     const { second } = await roundTrip(icdarLocalizationCodec, ds);
     expect(semantic(second)).toEqual(semantic(ds));
   });
+  it('reads unquoted ICDAR15 lines whose text has commas', async () => {
+    const source = memorySource({
+      'text_localization/train/gt_a.txt':
+        '\uFEFF377,117,463,117,465,130,378,130,Genaxis Theatre\n1,2,3,2,3,4,1,4,###\n5,6,7,6,7,8,5,8,a, b\n',
+    });
+    const ds = await icdarLocalizationCodec.import!(source, {});
+    expect(ds.shapes.map((s) => values(ds, s).text)).toEqual(['Genaxis Theatre', '###', 'a, b']);
+    expect(ds.shapes[0]!.points).toEqual([377, 117, 463, 117, 465, 130, 378, 130]);
+  });
+
   it('rejects a line with 5 numbers', async () => {
     await expect(
       icdarLocalizationCodec.import!(

@@ -84,3 +84,23 @@ describe('format detection of the samples', () => {
     }
   });
 });
+
+describe('the other formats are not claimed by these codecs', () => {
+  it.each([
+    'cvat_images_1.1/cvat-server-exports/job17_boxes/extracted',
+    'cvat_images_1.1/datumaro-tests_cvat-ai/for_images',
+    'cvat_video_1.1/datumaro-tests_cvat-ai/for_video',
+    'coco_1.0/cvat-server-exports/job14/extracted',
+    'coco_1.0/datumaro-tests/coco_instances',
+    'coco_1.0/datumaro-tests/coco_panoptic',
+    'coco_keypoints_1.0/datumaro-tests_cvat-ai/coco_person_keypoints',
+    'datumaro_1.0/datumaro-tests/diverse',
+    'datumaro_1.0/datumaro-tests/with_pcd',
+  ])('%s', async (folder) => {
+    const detected = await detectFormat(assetSource(folder));
+    expect(
+      detected[0] && MORE_CODECS.includes(detected[0].codec),
+      detected.map((d) => `${d.codec.id} ${d.confidence}`).join(', '),
+    ).toBe(false);
+  });
+});

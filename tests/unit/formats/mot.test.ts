@@ -94,6 +94,27 @@ describe('MOT 1.1 tracks', () => {
   });
 });
 
+describe('MOT 1.1 progress and cancel', () => {
+  it('stops with an AbortError when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const source = assetSource(`${M}/x-anylabeling_real-sequence_frame0-based`);
+    await expect(motCodec.import!(source, { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    const ds = await motCodec.import!(assetSource(`${M}/datumaro-tests/mot_seq`), {});
+    await expect(
+      motCodec.export!(ds, new MemoryFiles(), {
+        saveImages: true,
+        signal: controller.signal,
+        media: async () => new Uint8Array(1),
+      }),
+    ).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+});
+
 describe('MOT 1.1 malformed input', () => {
   it('rejects a class id past labels.txt', async () => {
     const source = memorySource({ 'gt/labels.txt': 'car\nbus\n', 'gt/gt.txt': '1,1,0,0,1,1,1,3,1\n' });

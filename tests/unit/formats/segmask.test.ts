@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
-import { decodeMaskToImage, maskArea } from '../../../src/lib/core/mask';
+import fc from 'fast-check';
+import { decodeMaskToImage, encodeMask, maskArea } from '../../../src/lib/core/mask';
 import { segmaskCodec } from '../../../src/lib/formats/segmask';
 import type { Dataset } from '../../../src/lib/formats/types';
 import { assetSource, counts, memorySource, MemoryFiles } from './moreFixtures';
@@ -186,6 +187,43 @@ describe('Segmentation mask malformed input', () => {
   it('says when there is nothing to import', async () => {
     await expect(segmaskCodec.import!(memorySource({ 'a.txt': '' }), {})).rejects.toThrow(
       'archive: has no SegmentationClass/ or SegmentationObject/ folder (expected labelmap.txt, SegmentationClass/<id>.png and SegmentationObject/<id>.png)',
+    );
+  });
+});
+
+describe('Segmentation mask properties', () => {
+  it('any masks come back pixel for pixel (later shapes on top)', async () => {
+    const base = await segmaskCodec.import!(assetSource(`${S}/datumaro-tests_voc_dataset1_seg-subset`), {});
+    const template = base.shapes[0]!;
+    const item = base.items.find((i) => i.name === '2007_000001.jpg')!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ minLength: 200, maxLength: 200 }), { minLength: 1, maxLength: 3 }),
+        async (layers) => {
+          const shapes = layers
+            .map((bytes, z) => {
+              const bitmap = Uint8Array.from(bytes, (b) => (b & 1 ? 1 : 0));
+              const points = encodeMask(bitmap, 20, 10);
+              return points ? { ...template, id: `m${z}`, type: 'mask' as const, points, z_order: z } : null;
+            })
+            .filter((s) => s !== null);
+          const ds: Dataset = { ...base, items: [item], shapes };
+          // What each pixel should show: the top shape's label (all share one label here, so the union).
+          const expected = new Uint8Array(200);
+          for (const s of shapes)
+            decodeMaskToImage(s.points, 20, 10).forEach((v, i) => v && (expected[i] = 1));
+          const sink = new MemoryFiles();
+          await segmaskCodec.export!(ds, sink, { saveImages: false });
+          const back = await segmaskCodec.import!(sink.source(), { frames: frames(ds) });
+          const got = new Uint8Array(200);
+          for (const s of back.shapes)
+            decodeMaskToImage(s.points, 20, 10).forEach((v, i) => v && (got[i] = 1));
+          expect(Array.from(got)).toEqual(Array.from(expected));
+          // One instance per visible shape.
+          expect(back.shapes.length).toBeLessThanOrEqual(shapes.length);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   rectangleFromCorners,
   rotatedCorners,
@@ -251,6 +252,20 @@ describe('Ultralytics YOLO detection track', () => {
     }
   });
 
+  it('writes boxes outside tracks without an id, as CVAT does, and reads them back', async () => {
+    const ds = await ultralyticsTrackCodec.import!(
+      memorySource({ ...files, 'labels/train/f3.txt': '1 0.5 0.5 0.1 0.1\n' }),
+      { frames: target },
+    );
+    expect(counts(ds)).toEqual({ items: 4, labels: 2, tags: 0, tracks: 2, rectangle: 1 });
+    const sink = new MemoryFiles();
+    await ultralyticsTrackCodec.export!(ds, sink, { saveImages: false });
+    expect(sink.text('labels/train/f3.txt')).toBe('1 0.500000 0.500000 0.100000 0.100000\n');
+    expect(sink.text('labels/train/f1.txt')).toMatch(/^0 0\.500000 0\.500000 0\.200000 0\.200000 \d+$/m);
+    const second = await ultralyticsTrackCodec.import!(sink.source(), { frames: target });
+    expect(counts(second)).toEqual(counts(ds));
+  });
+
   it('rejects a track that changes class', async () => {
     const source = memorySource({ ...files, 'labels/train/f2.txt': '1 0.6 0.5 0.2 0.2 7\n' });
     await expect(ultralyticsTrackCodec.import!(source, { frames: target })).rejects.toThrow(
@@ -321,4 +336,79 @@ describe('Ultralytics YOLO malformed input', () => {
       'data.yaml: not found in the archive (expected data.yaml with names (and kpt_shape for pose) next to images/ and labels/)',
     );
   });
+});
+
+describe('Ultralytics geometry properties', () => {
+  it('rotated rectangles survive corners → rectangle for any size and angle', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.double({ min: 0.5, max: 300, noNaN: true }),
+        fc.double({ min: 0.5, max: 300, noNaN: true }),
+        fc.double({ min: 0, max: 359.9, noNaN: true }),
+        (x, y, w, h, rotation) => {
+          const back = rectangleFromCorners(rotatedCorners([x, y, x + w, y + h], rotation));
+          back.points.forEach((v, i) => expect(v).toBeCloseTo([x, y, x + w, y + h][i]!, 6));
+          expect(Math.abs(((back.rotation - rotation + 540) % 360) - 180)).toBeLessThan(1e-6);
+        },
+      ),
+    );
+  });
+
+  it('boxes round-trip through detection files within the 6-decimal precision', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 600 }),
+            fc.integer({ min: 0, max: 440 }),
+            fc.integer({ min: 1, max: 40 }),
+            fc.integer({ min: 1, max: 40 }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (boxes) => {
+          const lines = boxes.map(
+            ([x, y, w, h]) => `0 ${(x + w / 2) / 640} ${(y + h / 2) / 480} ${w / 640} ${h / 480}`,
+          );
+          const source = memorySource({
+            'data.yaml': 'names: [a]\n',
+            'labels/train/f.txt': lines.join('\n'),
+          });
+          const frames = [{ name: 'f.jpg', width: 640, height: 480 }];
+          const first = await ultralyticsDetectionCodec.import!(source, { frames });
+          const sink = new MemoryFiles();
+          await ultralyticsDetectionCodec.export!(first, sink, { saveImages: false });
+          const second = await ultralyticsDetectionCodec.import!(sink.source(), { frames });
+          second.shapes.forEach((s, k) =>
+            s.points.forEach((v, i) =>
+              expect(Math.abs(v - first.shapes[k]!.points[i]!)).toBeLessThan(640 * 1e-6),
+            ),
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('Ultralytics dataset YAML files', () => {
+  it.each([
+    // [file, labels, keypoints]
+    ['coco8.yaml', 80, 0],
+    ['coco8-pose.yaml', 1, 17],
+    ['dota8.yaml', 15, 0],
+  ] as const)(
+    '%s is read as the configuration (named after the dataset)',
+    async (file, labels, keypoints) => {
+      const all = assetSource('ultralytics_yolo/ultralytics-repo-dataset-yaml');
+      const source = memorySource({ [file]: await all.read(file) });
+      const codec = keypoints ? ultralyticsPoseCodec : ultralyticsDetectionCodec;
+      const ds = await codec.import!(source, {});
+      expect(counts(ds)).toEqual({ items: 0, labels, tags: 0, tracks: 0 });
+      if (file === 'coco8.yaml') expect(ds.labels[79]!.name).toBe('toothbrush');
+      expect(ds.labels[0]!.sublabels).toHaveLength(keypoints);
+    },
+  );
 });

@@ -37,9 +37,13 @@ describe('Pascal VOC samples', () => {
     expect(actions).toMatchObject({ other: 'true', jumping: 'false', walking: 'true' });
     const cat = ds.labels.find((l) => l.name === 'cat')!;
     expect(cat.attributes.map((a) => a.name)).toEqual(['truncated']);
-    const { second } = await roundTrip(ds);
-    const drop = (x: Dataset) => ({ ...x, shapes: x.shapes.map((s) => ({ ...s, group: 0 })) });
-    expect(semantic(drop(second))).toEqual(semantic(drop(ds)));
+    const { second, sink } = await roundTrip(ds);
+    expect(sink.text('Annotations/2007_000001.xml')).toMatch(/<part>\s*<name>head<\/name>/);
+    expect(semantic(second)).toEqual(semantic(ds));
+    const groupOf = (x: Dataset, name: string) =>
+      x.shapes.find((s) => s.label_id === x.labels.find((l) => l.name === name)!.id)!.group;
+    expect(groupOf(second, 'head')).toBe(groupOf(second, 'person'));
+    expect(groupOf(second, 'head')).toBeGreaterThan(0);
   });
 
   it('voc_dataset2: a 22-label labelmap, an object-less @.xml and empty tag lists', async () => {
@@ -87,6 +91,16 @@ describe('Pascal VOC export', () => {
     expect(counts(second)).toMatchObject({ rectangle: 1, mask: 1 });
     expect(second.shapes.find((s) => s.type === 'rectangle')!.rotation).toBe(30);
     expect(maskArea(second.shapes.find((s) => s.type === 'mask')!.points)).toBe(50);
+  });
+});
+
+describe('Pascal VOC flat archives', () => {
+  it('reads <image>.xml files at the archive root (CVAT accepts them)', async () => {
+    const xml =
+      '<annotation><filename>frame_000003.jpg</filename><object><name>dog</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object></annotation>';
+    const ds = await vocCodec.import!(memorySource({ 'frame_000003.xml': xml }), {});
+    expect(counts(ds)).toEqual({ items: 1, labels: 1, tags: 0, tracks: 0, rectangle: 1 });
+    expect(ds.items[0]!.name).toBe('frame_000003.jpg');
   });
 });
 

@@ -61,6 +61,12 @@ describe('YOLO 1.1 round trip', () => {
     expect(sink.text('train.txt')).toBe('data/obj_train_data/1.jpg\n');
   });
 
+  it('reports progress per annotation file', async () => {
+    const seen: number[] = [];
+    await yoloCodec.import!(assetSource(SAMPLES[3]!), { progress: (f) => seen.push(f) });
+    expect(seen).toEqual([0.5, 1]);
+  });
+
   it('writes the original images when asked', async () => {
     const first = await yoloCodec.import!(assetSource(SAMPLES[0]!), {});
     const sink = new MemoryFiles();

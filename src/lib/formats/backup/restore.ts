@@ -347,6 +347,8 @@ interface PlannedTask {
   /** Frames without blobs, and the data file of each. */
   frames: Omit<FrameMeta, 'blob'>[];
   files: string[];
+  /** Context image paths under `data/`, per frame. */
+  related: string[][];
   jobs: Dataset[];
   segmentSize: number;
   overlap: number;
@@ -369,8 +371,12 @@ async function planTask(
 
   let frames: Omit<FrameMeta, 'blob'>[];
   let files: string[];
+  let related: string[][];
   if (json.loupe && Array.isArray(json.loupe.frames)) {
-    frames = json.loupe.frames.map(({ file: _file, ...meta }) => meta);
+    frames = json.loupe.frames.map(({ file: _file, relatedFiles: _related, ...meta }) => meta);
+    related = json.loupe.frames.map((f) =>
+      Array.isArray(f.relatedFiles) ? f.relatedFiles.filter(isString) : [],
+    );
     files = json.loupe.frames.map((f, i) =>
       requireField(taskFile, `loupe.frames[${i}].file`, f.file, isString, 'a file under data/'),
     );
@@ -398,6 +404,7 @@ async function planTask(
       );
     }
     files = manifest.images.map(manifestFileName);
+    related = manifest.images.map((image) => image.meta?.related_images ?? []);
     frames = manifest.images.map((image, i) => ({
       name: files[i]!,
       width: image.width,
@@ -406,7 +413,7 @@ async function planTask(
       related_files: 0,
     }));
   }
-  for (const file of new Set(files)) {
+  for (const file of new Set([...files, ...related.flat()])) {
     if (!source.has(`${prefix}data/${file}`)) {
       throw new FormatError(`${prefix}data/${file}`, 'the media file is missing from the backup', {
         expected: 'every file listed in the manifest under data/',
@@ -447,7 +454,7 @@ async function planTask(
       : first && second
         ? Math.max(0, first.stop_frame - second.start_frame + 1)
         : 0;
-  return { prefix, json, labels, frames, files, jobs, segmentSize, overlap };
+  return { prefix, json, labels, frames, files, related, jobs, segmentSize, overlap };
 }
 
 /** Project backups hold `task_<n>/task.json` folders, restored in order of `n`. */
@@ -518,12 +525,12 @@ export async function restoreBackup(
     } else if (!(await repo.projects.get(projectId))) {
       throw new Error(`Project ${projectId} does not exist in this workspace.`);
     }
-    const totalFiles = planned.reduce((n, t) => n + new Set(t.files).size, 0);
+    const totalFiles = planned.reduce((n, t) => n + new Set([...t.files, ...t.related.flat()]).size, 0);
     let storedFiles = 0;
     for (const plan of planned) {
       checkAbort(options.signal);
-      // Each distinct file once (a video's frames share one file).
-      const unique = [...new Set(plan.files)];
+      // Each distinct file once (a video's frames share one file), context images too.
+      const unique = [...new Set([...plan.files, ...plan.related.flat()])];
       const shaOf = new Map<string, string>();
       const sizeOf = new Map<string, { width: number; height: number }>();
       const BATCH = 16;
@@ -532,13 +539,14 @@ export async function restoreBackup(
         const batch = unique.slice(start, start + BATCH);
         const files = await Promise.all(
           batch.map(async (file) => {
-            const frame = plan.frames[plan.files.indexOf(file)]!;
+            const frame = plan.frames[plan.files.indexOf(file)];
             return {
               name: file,
               bytes: await source.read(`${plan.prefix}data/${file}`),
-              mime: frame.mime || mimeOf(file),
-              width: frame.width,
-              height: frame.height,
+              mime: frame?.mime || mimeOf(file),
+              // Context images record no size; 1×1 only satisfies stores that cannot read one.
+              width: frame?.width ?? 1,
+              height: frame?.height ?? 1,
             };
           }),
         );
@@ -557,7 +565,14 @@ export async function restoreBackup(
       const frames: FrameMeta[] = plan.frames.map((f, i) => {
         const file = plan.files[i]!;
         const size = f.mime.startsWith('image/') && !plan.json.loupe ? sizeOf.get(file)! : f;
-        return { ...f, width: size.width, height: size.height, blob: shaOf.get(file)! };
+        const context = plan.related[i]!.map((path) => shaOf.get(path)!);
+        return {
+          ...f,
+          width: size.width,
+          height: size.height,
+          blob: shaOf.get(file)!,
+          ...(context.length > 0 ? { related: context, related_files: context.length } : {}),
+        };
       });
       const data = plan.json.data;
       const { task, jobs } = await repo.tasks.create({

@@ -129,8 +129,11 @@ export interface BackupTaskJson {
     version: 1;
     owner: string;
     fps?: number;
-    /** Every frame as stored, without the blob hash; `file` is its path under `data/`. */
-    frames: (Omit<FrameMeta, 'blob'> & { file: string })[];
+    /**
+     * Every frame as stored, without the blob hash; `file` is its path under `data/`, and
+     * `relatedFiles` the paths of its context images there (`related_images/<file>_<ext>/…`).
+     */
+    frames: (Omit<FrameMeta, 'blob'> & { file: string; relatedFiles?: string[] })[];
   };
 }
 

@@ -159,7 +159,26 @@ function dataFileOf(frame: FrameMeta, index: number, videoName: string | undefin
   return clean || `frame_${String(index).padStart(6, '0')}`;
 }
 
-function manifestOf(frames: readonly FrameMeta[], files: readonly string[], video: boolean): string {
+/** CVAT's place for the context images of `file`: `related_images/<file with . as _>/`. */
+function relatedFolder(file: string): string {
+  return `related_images/${file.replace(/\./g, '_')}`;
+}
+
+const EXTENSION: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/bmp': 'bmp',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/tiff': 'tif',
+};
+
+function manifestOf(
+  frames: readonly FrameMeta[],
+  files: readonly string[],
+  related: readonly string[][],
+  video: boolean,
+): string {
   const lines: unknown[] = [{ version: '1.1' }];
   if (video) {
     lines.push({ type: 'video' });
@@ -184,7 +203,7 @@ function manifestOf(frames: readonly FrameMeta[], files: readonly string[], vide
         extension: hasExt ? file.slice(dot) : '',
         width: f.width,
         height: f.height,
-        meta: { related_images: [] },
+        meta: { related_images: related[i] ?? [] },
       });
     });
   }
@@ -218,6 +237,25 @@ async function writeTask(
         .pop() || 'video.mp4'
     : undefined;
   const files = frames.map((f, i) => dataFileOf(f, i, videoName));
+  // Context images: their blobs' types give the extensions, so read them up front.
+  const relatedBlobs = new Map<string, Blob>();
+  const related: string[][] = [];
+  for (let i = 0; i < frames.length; i++) {
+    const shas = frames[i]!.related ?? [];
+    const paths: string[] = [];
+    for (let k = 0; k < shas.length; k++) {
+      const blob = relatedBlobs.get(shas[k]!) ?? (await getBlob(shas[k]!, options.blobs));
+      if (!blob) {
+        throw new Error(
+          `A context image of frame ${i} (${frames[i]!.name}) is not stored on this device, so the ` +
+            'backup would be incomplete. Re-add the task media, then back it up again.',
+        );
+      }
+      relatedBlobs.set(shas[k]!, blob);
+      paths.push(`${relatedFolder(files[i]!)}/context_image_${k + 1}.${EXTENSION[blob.type] ?? 'bin'}`);
+    }
+    related.push(paths);
+  }
 
   const annotations: BackupJobAnnotations[] = [];
   for (const job of jobs) {
@@ -274,7 +312,11 @@ async function writeTask(
       version: 1,
       owner: task.owner,
       ...(task.fps ? { fps: task.fps } : {}),
-      frames: frames.map(({ blob: _blob, ...meta }, i) => ({ ...meta, file: files[i]! })),
+      frames: frames.map(({ blob: _blob, ...meta }, i) => ({
+        ...meta,
+        file: files[i]!,
+        ...(related[i]!.length > 0 ? { relatedFiles: related[i] } : {}),
+      })),
     },
   };
   await sink.write(`${prefix}task.json`, JSON.stringify(json));
@@ -297,7 +339,14 @@ async function writeTask(
     await sink.write(`${prefix}data/${file}`, new Uint8Array(await blob.arrayBuffer()));
     report(i / Math.max(1, frames.length), `Packing media (${i + 1} of ${frames.length})`);
   }
-  await sink.write(`${prefix}data/manifest.jsonl`, manifestOf(frames, files, video));
+  for (let i = 0; i < frames.length; i++) {
+    const shas = frames[i]!.related ?? [];
+    for (let k = 0; k < shas.length; k++) {
+      const blob = relatedBlobs.get(shas[k]!)!;
+      await sink.write(`${prefix}data/${related[i]![k]!}`, new Uint8Array(await blob.arrayBuffer()));
+    }
+  }
+  await sink.write(`${prefix}data/manifest.jsonl`, manifestOf(frames, files, related, video));
 }
 
 /** A task backup: `task.json`, `annotations.json` and `data/` at the archive root. */

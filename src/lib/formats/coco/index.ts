@@ -15,7 +15,7 @@ export {
   type CocoTask,
 } from './read';
 export { writeCoco, skeletonEdges } from './write';
-export { cocoRleToMask, decodeCocoString, encodeCocoString, maskToCocoRle } from './rle';
+export { bitmapToCocoRle, cocoRleToMask, decodeCocoString, encodeCocoString, maskToCocoRle } from './rle';
 
 async function detect(source: FileSource, kind: CocoKind): Promise<number> {
   let files;

@@ -77,7 +77,11 @@ export interface CocoMask {
 
 /** COCO counts (column-major, whole image) of Loupe mask points; parts outside the image are cut. */
 export function maskToCocoRle(points: readonly number[], height: number, width: number): CocoMask {
-  const bitmap = decodeMaskToImage(points, width, height);
+  return bitmapToCocoRle(decodeMaskToImage(points, width, height), height, width);
+}
+
+/** COCO counts of a row-major `width` x `height` bitmap (non-zero is set). */
+export function bitmapToCocoRle(bitmap: Uint8Array, height: number, width: number): CocoMask {
   const counts: number[] = [];
   let value = 0;
   let run = 0;

@@ -10,12 +10,12 @@
  * Polylines, points, ellipses, cuboids, skeletons and tags are not carried. Keypoints carry
  * skeletons only.
  */
-import { polygonArea } from '../../core/mask';
+import { decodeMaskToImage, maskArea, polygonArea, rasterizePolygon } from '../../core/mask';
 import type { AttributeSpec, AttributeValue, LabelSpec, Shape } from '../../core/types';
 import { checkAbort, expandTracks } from '../common/dataset';
 import type { Dataset, DatasetItem } from '../types';
 import { clean, exactExtent, parseSkeletonSvg, type CocoKind } from './read';
-import { maskToCocoRle } from './rle';
+import { bitmapToCocoRle, maskToCocoRle } from './rle';
 
 interface CocoAnnotation {
   id: number;
@@ -41,12 +41,13 @@ function typedValue(spec: AttributeSpec, value: string): string | number | boole
 function attributesOf(
   label: LabelSpec,
   shape: { occluded: boolean; rotation: number; attributes: AttributeValue[] },
+  skip?: string,
 ) {
   const out: Record<string, string | number | boolean> = {};
   let score: number | undefined;
   for (const a of shape.attributes) {
     const spec = label.attributes.find((s) => s.id === a.spec_id);
-    if (!spec) continue;
+    if (!spec || spec.name === skip) continue;
     if (spec.name === 'score' && Number.isFinite(Number(a.value)) && a.value.trim() !== '')
       score = Number(a.value);
     else out[spec.name] = typedValue(spec, a.value);
@@ -69,6 +70,82 @@ function bounds(points: readonly number[]): [number, number, number, number] {
   }
   if (x0 > x1) return [0, 0, 0, 0];
   return [x0, y0, clean(x1 - x0), clean(y1 - y0)];
+}
+
+const CROWD_TYPES = new Set(['rectangle', 'polygon', 'mask']);
+
+function shapeArea(s: Shape): number {
+  if (s.type === 'rectangle') return Math.abs((s.points[2] - s.points[0]) * (s.points[3] - s.points[1]));
+  if (s.type === 'polygon') return Math.abs(polygonArea(s.points));
+  if (s.type === 'mask') return maskArea(s.points);
+  return 0;
+}
+
+/** Label id → the id of its `is_crowd` attribute spec, for labels that have one. */
+function crowdSpecs(labels: readonly LabelSpec[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of labels) {
+    const spec = l.attributes.find((a) => a.name === 'is_crowd');
+    if (spec) out.set(l.id, spec.id);
+  }
+  return out;
+}
+
+function isCrowd(s: Shape, specs: ReadonlyMap<string, string>): boolean {
+  const spec = specs.get(s.label_id);
+  if (spec === undefined || !CROWD_TYPES.has(s.type)) return false;
+  const v = s.attributes.find((a) => a.spec_id === spec)?.value;
+  return v === 'true' || v === '1';
+}
+
+interface Crowd {
+  lead: Shape;
+  members: Shape[];
+  /** Right and bottom edges of the members, for images without a size. */
+  extent: [number, number];
+}
+
+/**
+ * CVAT's `is_crowd` rule: a shape whose `is_crowd` attribute is set becomes one RLE object
+ * together with the other rectangles, polygons and masks of its group; the largest shape gives
+ * the label and attributes.
+ */
+function crowdGroups(shapes: readonly Shape[], specs: ReadonlyMap<string, string>): Crowd[] {
+  const out: Crowd[] = [];
+  const taken = new Set<Shape>();
+  for (const s of shapes) {
+    if (taken.has(s) || !isCrowd(s, specs)) continue;
+    const members =
+      s.group !== 0 ? shapes.filter((o) => o.group === s.group && CROWD_TYPES.has(o.type)) : [s];
+    for (const m of members) taken.add(m);
+    const lead = members.reduce((a, b) => (shapeArea(b) > shapeArea(a) ? b : a));
+    let w = 1;
+    let h = 1;
+    for (const m of members) {
+      const n = m.points.length;
+      const xs = m.type === 'mask' ? [m.points[n - 2]! + 1] : m.points.filter((_, i) => i % 2 === 0);
+      const ys = m.type === 'mask' ? [m.points[n - 1]! + 1] : m.points.filter((_, i) => i % 2 === 1);
+      w = Math.max(w, Math.ceil(Math.max(...xs)));
+      h = Math.max(h, Math.ceil(Math.max(...ys)));
+    }
+    out.push({ lead, members, extent: [w, h] });
+  }
+  return out;
+}
+
+/** The union of crowd members on a `width` x `height` bitmap. */
+function crowdBitmap(members: readonly Shape[], width: number, height: number): Uint8Array {
+  const bitmap = new Uint8Array(width * height);
+  for (const m of members) {
+    if (m.type === 'mask') {
+      const full = decodeMaskToImage(m.points, width, height);
+      for (let i = 0; i < full.length; i++) if (full[i]) bitmap[i] = 1;
+    } else if (m.type === 'rectangle') {
+      const [a, b, c, d] = m.points;
+      rasterizePolygon(bitmap, width, height, [a, b, c, b, c, d, a, d], 1);
+    } else rasterizePolygon(bitmap, width, height, m.points, 1);
+  }
+  return bitmap;
 }
 
 /** Keypoint edges of a skeleton label as 1-based index pairs, from its SVG. */
@@ -97,6 +174,7 @@ export function writeCoco(
   const flat = expandTracks(dataset);
   const labels = dataset.labels;
   const labelIndex = new Map(labels.map((l, i) => [l.id, i]));
+  const crowdSpecIds = crowdSpecs(labels);
   const categories = labels.map((l, i) => {
     const base = { id: i + 1, name: l.name, supercategory: '' };
     if (kind !== 'keypoints') return base;
@@ -142,6 +220,28 @@ export function writeCoco(
       if ((n++ & 1023) === 0) checkAbort(options.signal);
       const shapes = byFrame.get(item.frame) ?? [];
       const merged = new Set<Shape>();
+      if (kind === 'instances') {
+        for (const crowd of crowdGroups(shapes, crowdSpecIds)) {
+          for (const c of crowd.members) merged.add(c);
+          const label = labels[labelIndex.get(crowd.lead.label_id) ?? -1]!;
+          const width = item.width > 0 ? item.width : crowd.extent[0];
+          const height = item.height > 0 ? item.height : crowd.extent[1];
+          const rle = bitmapToCocoRle(crowdBitmap(crowd.members, width, height), height, width);
+          if (rle.area === 0) continue;
+          const { attributes, score } = attributesOf(label, crowd.lead, 'is_crowd');
+          annotations.push({
+            id: annotations.length + 1,
+            image_id: item.frame + 1,
+            category_id: labelIndex.get(crowd.lead.label_id)! + 1,
+            iscrowd: 1,
+            attributes,
+            ...(score !== undefined ? { score } : {}),
+            segmentation: { counts: rle.counts, size: [height, width] },
+            area: rle.area,
+            bbox: rle.bbox,
+          });
+        }
+      }
       for (const s of shapes) {
         if (merged.has(s)) continue;
         const label = labels[labelIndex.get(s.label_id) ?? -1];

@@ -301,12 +301,18 @@ export async function readDatumaro(
     }
   >();
   let n = 0;
+  let total = 0;
+  for (const p of parsed)
+    for (const { raw } of p.items) total += Array.isArray(raw.annotations) ? raw.annotations.length : 0;
   for (const p of parsed) {
     const { r } = p;
     for (const { raw, path, item } of p.items) {
       const anns = raw.annotations === undefined ? [] : r.array(raw.annotations, [...path, 'annotations']);
       anns.forEach((araw, k) => {
-        if ((n++ & 4095) === 0) checkAbort(context.signal);
+        if ((n++ & 4095) === 0) {
+          checkAbort(context.signal);
+          context.progress?.(Math.min(0.99, n / Math.max(1, total)), `Reading ${p.ref.path}`);
+        }
         const ap: PathSegment[] = [...path, 'annotations', k];
         const a = r.object(araw, ap);
         const type = r.string(a.type, [...ap, 'type']);

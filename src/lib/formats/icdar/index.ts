@@ -31,6 +31,23 @@ const FOLDER: Record<Task, string> = {
   segmentation: 'text_segmentation',
 };
 
+/**
+ * An ICDAR15 line without quotes: `x1,y1,…,x4,y4,free text, maybe with commas` (or ICDAR13's
+ * `xmin ymin xmax ymax text`): 8 (or 4) leading numbers, then the text.
+ */
+function splitUnquoted(line: string): { fields: string[]; text: string | undefined } {
+  const comma = line.includes(',');
+  const tokens = comma ? line.split(',') : line.trim().split(/\s+/);
+  let n = 0;
+  while (n < tokens.length && n < 8 && tokens[n]!.trim() !== '' && Number.isFinite(Number(tokens[n]))) n++;
+  if (n !== 8) n = Math.min(n, 4);
+  const rest = tokens
+    .slice(n)
+    .join(comma ? ',' : ' ')
+    .trim();
+  return { fields: tokens.slice(0, n).map((t) => t.trim()), text: rest === '' ? undefined : rest };
+}
+
 /** `a, b,"quoted, text"` → fields; the quoted text keeps commas and spaces. */
 function splitIcdar(line: string): { fields: string[]; text: string | undefined } {
   const q = line.indexOf('"');
@@ -128,7 +145,7 @@ async function importIcdar(task: Task, source: FileSource, context: ImportContex
       if (task === 'localization') {
         for (const [n, raw] of lines.entries()) {
           if (raw.trim() === '') continue;
-          const { fields, text: t } = splitIcdar(raw);
+          const { fields, text: t } = raw.includes('"') ? splitIcdar(raw) : splitUnquoted(raw);
           const nums = fields.map((f, i) => parseNumber(f, rel, n + 1, `value ${i + 1}`));
           const attributes = t === undefined ? [] : [text(label, 'text', t)];
           if (nums.length === 8)

@@ -166,8 +166,15 @@ async function exportLfw(dataset: Dataset, sink: FileSink, options: ExportOption
         if (me && o) negative.push(`${me}\t${o}`);
       }
       for (const s of objects.get(item.frame)?.shapes ?? []) {
-        if (s.type === 'points' && s.points.length === 10)
-          landmarks.push([item.name, ...s.points.map((v) => short(v))].join('\t'));
+        // Five landmarks: a points shape, or a skeleton of five points in its label's order.
+        let points: number[] | undefined =
+          s.type === 'points' && s.points.length === 10 ? s.points : undefined;
+        if (s.type === 'skeleton') {
+          const subs = labels.get(s.label_id)?.sublabels ?? [];
+          const ordered = subs.map((sub) => s.elements.find((e) => e.label_id === sub.id)?.points ?? [0, 0]);
+          if (ordered.length === 5) points = ordered.flat();
+        }
+        if (points) landmarks.push([item.name, ...points.map((v) => short(v))].join('\t'));
       }
       if (options.saveImages) {
         const bytes = await options.media?.(item);
@@ -191,7 +198,7 @@ export const lfwCodec: FormatCodec = {
   version: '1.0',
   id: 'lfw',
   dimension: '2d',
-  kinds: ['tag', 'points'],
+  kinds: ['tag', 'points', 'skeleton', 'track'],
   importExtensions: ['zip'],
   async detect(source) {
     return source.paths().some((p) => /(^|\/)annotations\/pairs\.txt$/.test(p)) ? 0.9 : 0;

@@ -2,8 +2,6 @@
  * Builds a format-neutral `Dataset` while a file is read: labels and attributes are found or
  * created by name, items get consecutive frame numbers, and objects get fresh ids.
  */
-import { nextLabelColor } from '../../core/colors';
-import { newId, now } from '../../core/ids';
 import type {
   AttributeSpec,
   AttributeValue,
@@ -17,6 +15,7 @@ import type {
   Track,
   TrackedShape,
 } from '../../core/types';
+import { emptyDataset, fileMeta, LabelBook } from '../common/dataset';
 import type { Dataset, DatasetItem } from '../types';
 
 export interface AttributeInit {
@@ -36,51 +35,27 @@ export type ShapeInit = Pick<Shape, 'type' | 'frame' | 'label_id' | 'points'> &
 
 export class DatasetBuilder {
   readonly dataset: Dataset;
-  private readonly byName = new Map<string, LabelSpec>();
+  /** Labels, attributes and sublabels are found or created by name in the common label book. */
+  readonly book: LabelBook;
   private readonly itemByKey = new Map<string, DatasetItem>();
-  private readonly stamp = now();
 
   constructor(dimension: Dataset['dimension'] = '2d') {
-    this.dataset = { dimension, labels: [], items: [], shapes: [], tags: [], tracks: [], meta: {} };
+    this.dataset = emptyDataset(dimension);
+    this.book = new LabelBook(this.dataset.labels);
   }
 
   /** The label named `name`, created with `type` and an optional `#rrggbb` colour. */
   label(name: string, type: LabelType = 'any', color?: string): LabelSpec {
-    const found = this.byName.get(name);
-    if (found) return found;
-    const spec: LabelSpec = {
-      id: newId(),
-      name,
-      color: color ?? nextLabelColor(this.dataset.labels.map((l) => l.color)),
-      type,
-      attributes: [],
-      sublabels: [],
-      svg: '',
-    };
-    this.byName.set(name, spec);
-    this.dataset.labels.push(spec);
-    return spec;
+    return this.book.label(name, type, color);
   }
 
   findLabel(name: string): LabelSpec | undefined {
-    return this.byName.get(name);
+    return this.book.find(name);
   }
 
   /** The attribute `name` of `label`, created from `init` when absent. */
   attribute(label: LabelSpec | SublabelSpec, name: string, init: AttributeInit): AttributeSpec {
-    const found = label.attributes.find((a) => a.name === name);
-    if (found) return found;
-    const values = init.values ?? (init.input_type === 'checkbox' ? ['false'] : []);
-    const spec: AttributeSpec = {
-      id: newId(),
-      name,
-      input_type: init.input_type,
-      mutable: init.mutable ?? false,
-      values,
-      default_value: init.default_value ?? values[0] ?? '',
-    };
-    label.attributes.push(spec);
-    return spec;
+    return this.book.attribute(label, name, init);
   }
 
   /** An attribute value of `label`'s attribute `name` (created as `init` when absent). */
@@ -94,17 +69,7 @@ export class DatasetBuilder {
 
   /** A skeleton sub-label of `parent`. */
   sublabel(parent: LabelSpec, name: string): SublabelSpec {
-    const found = parent.sublabels.find((s) => s.name === name);
-    if (found) return found;
-    const spec: SublabelSpec = {
-      id: newId(),
-      name,
-      color: nextLabelColor(parent.sublabels.map((s) => s.color)),
-      type: 'points',
-      attributes: [],
-    };
-    parent.sublabels.push(spec);
-    return spec;
+    return this.book.sublabel(parent, name);
   }
 
   /** The item `name` of `subset`, created with the next frame number. */
@@ -128,9 +93,7 @@ export class DatasetBuilder {
 
   shape(init: ShapeInit): Shape {
     const shape = {
-      id: newId(),
-      updated_date: this.stamp,
-      author: '',
+      ...fileMeta(),
       occluded: false,
       outside: false,
       z_order: 0,
@@ -147,9 +110,7 @@ export class DatasetBuilder {
 
   tag(frame: number, label_id: string, attributes: AttributeValue[] = [], group = 0): Tag {
     const tag: Tag = {
-      id: newId(),
-      updated_date: this.stamp,
-      author: '',
+      ...fileMeta(),
       frame,
       label_id,
       group,
@@ -164,9 +125,7 @@ export class DatasetBuilder {
   track(label_id: string, shapes: TrackedShape[], attributes: AttributeValue[] = [], group = 0): Track {
     const sorted = [...shapes].sort((a, b) => a.frame - b.frame);
     const track: Track = {
-      id: newId(),
-      updated_date: this.stamp,
-      author: '',
+      ...fileMeta(),
       job_id: '',
       frame: sorted[0]?.frame ?? 0,
       label_id,
@@ -214,9 +173,4 @@ export function attributeValue(
 
 export function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(true|1|yes)$/i.test(value.trim());
-}
-
-/** Labels by id. */
-export function labelIndex(labels: readonly LabelSpec[]): Map<string, LabelSpec> {
-  return new Map(labels.map((l) => [l.id, l]));
 }

@@ -1,11 +1,6 @@
-/** Path helpers for archive paths (forward slashes, no leading slash). */
+import { normalizePath } from '../common/zip';
 
-export function normalizePath(path: string): string {
-  return path
-    .replace(/\\/g, '/')
-    .replace(/^\.?\/+/, '')
-    .replace(/\/{2,}/g, '/');
-}
+/** Path helpers for archive paths (forward slashes, no leading slash). */
 
 export function basename(path: string): string {
   const i = path.lastIndexOf('/');
@@ -56,12 +51,6 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
 
 export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path));
-}
-
-/** Paths under `prefix/` (with the prefix stripped when `strip`), keeping source order. */
-export function under(paths: readonly string[], prefix: string): string[] {
-  const p = prefix === '' ? '' : prefix.endsWith('/') ? prefix : `${prefix}/`;
-  return paths.filter((path) => path.startsWith(p));
 }
 
 /**

@@ -123,12 +123,3 @@ export function vocColor(index: number): [number, number, number] {
   }
   return [r, g, b];
 }
-
-/** The VOC index of a colour (0–255), or -1. */
-export function vocIndex(key: number): number {
-  for (let i = 0; i < 256; i++) {
-    const [r, g, b] = vocColor(i);
-    if (rgbKey(r, g, b) === key) return i;
-  }
-  return -1;
-}

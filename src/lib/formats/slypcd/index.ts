@@ -247,7 +247,7 @@ export const slyPointCloudCodec: FormatCodec = {
   version: '1.0',
   id: 'sly-pointcloud',
   dimension: '3d',
-  kinds: ['cuboid', 'tag'],
+  kinds: ['cuboid', 'tag', 'track'],
   importExtensions: ['zip'],
   async detect(source) {
     const paths = source.paths();

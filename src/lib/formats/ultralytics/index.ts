@@ -84,6 +84,14 @@ async function importLabels(variant: Variant, source: FileSource, context: Impor
   const builder = new DatasetBuilder();
   const type = variant === 'segmentation' ? 'polygon' : variant === 'pose' ? 'skeleton' : 'rectangle';
   const labels: LabelSpec[] = config.names.map((name) => builder.label(name, type));
+  // Pose labels are skeletons of kpt_shape[0] points (named by pose_classes.yaml when given).
+  if (variant === 'pose') {
+    for (const label of labels) {
+      const names = config.keypointNames?.get(label.name);
+      const count = config.kptShape?.[0] ?? names?.length ?? 0;
+      for (let k = 0; k < count; k++) builder.sublabel(label, names?.[k] ?? String(k + 1));
+    }
+  }
   const sizes = new SizeResolver(source, context);
   const tracks = new Map<number, { label: LabelSpec; shapes: TrackedShape[] }>();
   const sorted = [...layout.labels].sort(
@@ -100,16 +108,16 @@ async function importLabels(variant: Variant, source: FileSource, context: Impor
       const label = classLabel(labels, line, file);
       const v = line.values;
       if (variant === 'detection' || variant === 'track') {
-        const want = variant === 'track' ? 6 : 5;
-        if (v.length !== want - 1) {
+        // Detection track adds an optional track id: CVAT writes it for tracks only.
+        if (v.length !== 4 && !(variant === 'track' && v.length === 5)) {
           throw valuesError(
             file,
             line,
-            variant === 'track' ? '6 values: class cx cy w h track_id' : '5 values: class cx cy w h',
+            variant === 'track' ? '5 or 6 values: class cx cy w h [track_id]' : '5 values: class cx cy w h',
           );
         }
         const points = boxFromCenter(v[0]!, v[1]!, v[2]!, v[3]!, item);
-        if (variant === 'detection')
+        if (v.length === 4)
           builder.shape({ type: 'rectangle', frame: item.frame, label_id: label.id, points });
         else {
           const id = v[4]!;
@@ -205,7 +213,8 @@ function exportLines(
       lines.push(`${cls} ${centerFromBox(shape.points, item)}`);
     } else if (variant === 'track' && shape.type === 'rectangle') {
       need();
-      lines.push(`${cls} ${centerFromBox(shape.points, item)} ${trackIds.get(shape.id)}`);
+      const id = trackIds.get(shape.id);
+      lines.push(`${cls} ${centerFromBox(shape.points, item)}${id === undefined ? '' : ` ${id}`}`);
     } else if (variant === 'obb' && shape.type === 'rectangle') {
       need();
       lines.push(`${cls} ${normalizedPoints(rotatedCorners(shape.points, shape.rotation), item)}`);
@@ -255,12 +264,11 @@ async function exportLabels(
   options: ExportOptions,
 ): Promise<void> {
   const objects = objectsByFrame(variant === 'track' ? { ...dataset, tracks: [] } : dataset);
-  // Detection-track keeps each track's identity: its boxes share one id; a standalone box is a
-  // track of one frame.
+  // Detection track keeps each track's identity: its boxes share one id (from 0, as CVAT
+  // numbers tracks); standalone boxes are written without one.
   const trackIds = new Map<string, number>();
   if (variant === 'track') {
-    let next = 1;
-    for (const s of dataset.shapes) trackIds.set(s.id, next++);
+    let next = 0;
     const frames = dataset.items.map((i) => i.frame).sort((a, b) => a - b);
     for (const track of dataset.tracks) {
       const id = next++;
@@ -423,7 +431,8 @@ function labelCodec(variant: Variant, id: string, name: string, kinds: FormatCod
         if (counts.length === 0) return variant === 'detection' ? 0.6 : 0.4;
         const all = (f: (n: number) => boolean) => counts.every(f);
         if (variant === 'detection') return all((n) => n === 5) ? 0.9 : 0;
-        if (variant === 'track') return all((n) => n === 6) ? 0.9 : 0;
+        if (variant === 'track')
+          return all((n) => n === 5 || n === 6) && counts.some((n) => n === 6) ? 0.9 : 0;
         if (variant === 'obb') return all((n) => n === 9) ? 0.85 : 0;
         return all((n) => n >= 7 && n % 2 === 1) ? 0.8 : 0;
       } catch {

@@ -79,8 +79,16 @@ function yamlObject(text: string, file: string): Record<string, unknown> {
 
 async function readConfig(source: FileSource, root: string): Promise<UltralyticsConfig | null> {
   const at = (p: string) => (root ? `${root}/${p}` : p);
-  for (const name of CONFIG_NAMES) {
+  // data.yaml, else any YAML at the root with `names` (Ultralytics names them after the dataset: coco8.yaml).
+  const named = source
+    .paths()
+    .filter((p) => p.startsWith(at('')) && !p.slice(at('').length).includes('/') && /\.ya?ml$/.test(p))
+    .map((p) => p.slice(at('').length))
+    .filter((p) => !CONFIG_NAMES.includes(p) && p !== 'pose_classes.yaml');
+  const candidates = [...CONFIG_NAMES, ...named];
+  for (const name of candidates) {
     if (!source.has(at(name))) continue;
+    if (!CONFIG_NAMES.includes(name) && !/^names\s*:/m.test(await source.text(at(name)))) continue;
     const doc = yamlObject(await source.text(at(name)), name);
     const lists = new Map<string, string[]>();
     for (const [key, value] of Object.entries(doc)) {
@@ -143,6 +151,8 @@ export function findUltralyticsRoot(paths: readonly string[]): string | null {
     const root = findRoot(paths, marker);
     if (root !== null) return root;
   }
+  const yaml = paths.filter((p) => /\.ya?ml$/.test(p));
+  if (yaml.length > 0) return yaml.map((p) => dirname(p)).sort((a, b) => a.length - b.length)[0]!;
   return null;
 }
 
@@ -177,7 +187,12 @@ export async function readLayout(source: FileSource): Promise<UltralyticsLayout>
       expected: 'data.yaml with names (and kpt_shape for pose) next to images/ and labels/',
     });
   }
-  const config = (await readConfig(source, root))!;
+  const config = await readConfig(source, root);
+  if (!config) {
+    throw new FormatError('data.yaml', 'no YAML file here lists the class names', {
+      expected: 'data.yaml with names',
+    });
+  }
   const paths = source
     .paths()
     .filter((p) => root === '' || p.startsWith(`${root}/`))

@@ -4,7 +4,7 @@
  * `ImageSets/Main/<subset>.txt` and `<label>_<subset>.txt` (image tags), and the
  * segmentation masks shared with Segmentation mask 1.1.
  */
-import type { AttributeValue, LabelSpec } from '../../core/types';
+import type { AttributeValue, LabelSpec, RectangleShape } from '../../core/types';
 import { parseXml, XmlReader, XmlWriter, type XmlElement } from '../common/xml';
 import type {
   Dataset,
@@ -283,12 +283,28 @@ async function exportVoc(dataset: Dataset, sink: FileSink, options: ExportOption
       .leaf('depth', {}, '')
       .close();
     w.leaf('segmented', {}, segmented.has(item.frame) ? '1' : '0');
-    for (const shape of objects.get(item.frame)?.shapes ?? []) {
-      if (shape.type !== 'rectangle') continue;
+    // Boxes that share a group: the first is the object, the others its <part>s.
+    const boxes = (objects.get(item.frame)?.shapes ?? []).filter(
+      (x): x is RectangleShape => x.type === 'rectangle',
+    );
+    const heads = new Map<number, RectangleShape>();
+    for (const b of boxes) if (b.group && !heads.has(b.group)) heads.set(b.group, b);
+    const writeObject = (shape: RectangleShape, tag: 'object' | 'part') => {
       const label = labels.get(shape.label_id);
       const value = (name: string) => attributeValue(label, shape.attributes, name);
-      w.open('object');
+      w.open(tag);
       w.leaf('name', {}, label?.name ?? '');
+      if (tag === 'part') {
+        const [px1, py1, px2, py2] = shape.points;
+        w.open('bndbox')
+          .leaf('xmin', {}, String(px1))
+          .leaf('ymin', {}, String(py1))
+          .leaf('xmax', {}, String(px2))
+          .leaf('ymax', {}, String(py2))
+          .close();
+        w.close();
+        return;
+      }
       w.leaf('pose', {}, value('pose') || 'Unspecified');
       const has = (name: string) => label?.attributes.some((a) => a.name === name) ?? false;
       if (has('truncated')) w.leaf('truncated', {}, isTrue(value('truncated')) ? '1' : '0');
@@ -301,6 +317,8 @@ async function exportVoc(dataset: Dataset, sink: FileSink, options: ExportOption
         .leaf('xmax', {}, String(x2))
         .leaf('ymax', {}, String(y2))
         .close();
+      for (const part of boxes)
+        if (shape.group && part !== shape && part.group === shape.group) writeObject(part, 'part');
       const actions = labelActions(label);
       if (actions.length) {
         w.open('actions');
@@ -317,7 +335,8 @@ async function exportVoc(dataset: Dataset, sink: FileSink, options: ExportOption
       }
       w.close();
       w.close();
-    }
+    };
+    for (const b of boxes) if (!b.group || heads.get(b.group) === b) writeObject(b, 'object');
     w.close();
     await sink.write(`Annotations/${id(item)}.xml`, w.toString());
     if (options.saveImages) {

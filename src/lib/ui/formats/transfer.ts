@@ -74,21 +74,84 @@ export function usedKinds(scope: ExportScope): Promise<FormatShapeKind[]> {
   return workspaceId().then((ws) => getIoWorker().usedKinds(ws, scope));
 }
 
+/**
+ * Exports in the worker. Chunks go to `target` when given (a file chosen with the File System
+ * Access API, written as they come), otherwise into the returned Blob.
+ */
 export function exportDataset(
   request: ExportRequest,
   onProgress: Progress,
-): Running<{ blob: Blob; summary: ExportSummary }> {
+  target?: FileTarget,
+): Running<{ blob: Blob | null; summary: ExportSummary }> {
   return run(async (token) => {
     const chunks = collect();
-    const summary = await getIoWorker().exportDataset(
-      await workspaceId(),
-      request,
-      token,
-      Comlink.proxy(chunks.onChunk),
-      Comlink.proxy(onProgress),
-    );
-    return { blob: chunks.blob(), summary };
+    let writing = Promise.resolve();
+    const onChunk = target
+      ? (chunk: Uint8Array) => void (writing = writing.then(() => target.write(chunk)))
+      : chunks.onChunk;
+    try {
+      const summary = await getIoWorker().exportDataset(
+        await workspaceId(),
+        request,
+        token,
+        Comlink.proxy(onChunk),
+        Comlink.proxy(onProgress),
+      );
+      await writing;
+      await target?.close();
+      return { blob: target ? null : chunks.blob(), summary };
+    } catch (error) {
+      await target?.abort();
+      throw error;
+    }
   });
+}
+
+/** A file on disk being written, from the File System Access API. */
+export interface FileTarget {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+interface SaveFilePicker {
+  showSaveFilePicker(options: {
+    suggestedName: string;
+    types: { description: string; accept: Record<string, string[]> }[];
+  }): Promise<{
+    createWritable(): Promise<{
+      write(data: Uint8Array<ArrayBuffer>): Promise<void>;
+      close(): Promise<void>;
+      abort(): Promise<void>;
+    }>;
+  }>;
+}
+
+/** Whether the browser can save straight to a file the user picks (Chromium). */
+export function canPickSaveFile(): boolean {
+  return typeof window !== 'undefined' && 'showSaveFilePicker' in window;
+}
+
+/**
+ * Asks where to save `name` and opens it for writing; `null` when the user closes the picker.
+ * Call it from the click handler: the picker needs the user's gesture.
+ */
+export async function pickSaveFile(name: string): Promise<FileTarget | null> {
+  try {
+    const handle = await (window as unknown as SaveFilePicker).showSaveFilePicker({
+      suggestedName: name,
+      types: [{ description: 'Zip archive', accept: { 'application/zip': ['.zip'] } }],
+    });
+    const writable = await handle.createWritable();
+    return {
+      write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
+      close: () => writable.close(),
+      abort: () => writable.abort().catch(() => undefined),
+    };
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') return null;
+    throw error;
+  }
 }
 
 export function backup(scope: { kind: 'task' | 'project'; id: string }, onProgress: Progress): Running<Blob> {
