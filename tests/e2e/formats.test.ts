@@ -188,6 +188,30 @@ describe('dataset export, import and backups', () => {
     await dialog.getByTestId('export-close').click();
   });
 
+  it('exports only the objects a filter accepts, and names a broken filter', async () => {
+    await page.getByTestId('export-task').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.getByTestId('export-format').selectOption('coco');
+    await dialog.getByTestId('export-save-images').uncheck();
+    await dialog.getByTestId('export-filter').fill('{"==":[{"var":"label"}');
+    await dialog.getByTestId('export-filter-error').waitFor();
+    expect(await dialog.getByTestId('export-start').isDisabled()).toBe(true);
+    await dialog.getByTestId('export-filter').fill('{"==":[{"var":"label"},"person"]}');
+    await dialog.getByTestId('export-name').fill('street-people');
+    const file = await download('coco', () => dialog.getByTestId('export-start').click());
+    const entries = unzipSync(new Uint8Array(file.bytes));
+    const json = Object.keys(entries).find((n) => n.endsWith('.json'))!;
+    const coco = JSON.parse(strFromU8(entries[json]!)) as {
+      annotations: { category_id: number }[];
+      categories: { id: number; name: string }[];
+    };
+    const personId = coco.categories.find((c) => c.name === 'person')!.id;
+    expect(coco.annotations.length).toBeGreaterThan(0);
+    expect(coco.annotations.length).toBeLessThan(3);
+    expect(coco.annotations.every((a) => a.category_id === personId)).toBe(true);
+    await dialog.getByTestId('export-close').click();
+  });
+
   it('refuses a malformed upload with the file, line and expected value, and writes nothing', async () => {
     await page.getByTestId('import-task').click();
     const dialog = page.getByTestId('import-dialog');

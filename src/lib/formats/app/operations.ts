@@ -4,6 +4,8 @@
  * the store directly, so no annotation data crosses to the page. Also usable in Node with an
  * explicit repository and ingest.
  */
+import type { FilterLogic } from '../../core/filter';
+import { filterDataset } from '../common/filter';
 import { ZipSink, ZipSource, isZip } from '../common/zip';
 import { singleFileSource } from '../common/memory';
 import { summarizeDataset, type DatasetSummary } from '../common/dataset';
@@ -24,6 +26,8 @@ export interface ExportRequest {
   scope: ExportScope;
   formatId: string;
   saveImages: boolean;
+  /** A CVAT filter: only the objects it accepts are exported. */
+  filter?: FilterLogic | null;
 }
 
 export interface ExportSummary {
@@ -114,7 +118,9 @@ export async function exportArchive(
   const codec = getFormat(request.formatId);
   if (!codec.export) throw new Error(`${codec.name} ${codec.version} cannot be exported.`);
   progress(0, 'Reading annotations');
-  const { dataset, media } = await readScope(repo, request.scope, signal, blobs);
+  const read = await readScope(repo, request.scope, signal, blobs);
+  const dataset = filterDataset(read.dataset, request.filter);
+  const media = read.media;
   const out = batched(onChunk);
   const sink = new ZipSink({ onChunk: (chunk) => out.push(chunk) });
   let missingImages = 0;
