@@ -231,10 +231,17 @@ describe('two devices share an organization workspace through the server', () =>
     await openJob(b.page);
     await a.context.setOffline(true);
     await b.context.setOffline(true);
+    // The new object is the one not labelled "person" (rows may be ordered by update time).
+    const fresh = (page: Page) =>
+      page
+        .getByTestId('object-row')
+        .filter({ hasNot: page.locator('option:checked', { hasText: 'person' }) });
     await drawRectangle(a.page, 0.6, 0.2);
-    await a.page.getByTestId('object-row').nth(1).getByTestId('object-label').selectOption({ label: 'car' });
+    await expect.poll(() => a.page.getByTestId('object-row').count()).toBe(2);
+    await fresh(a.page).getByTestId('object-label').selectOption({ label: 'car' });
     await drawRectangle(b.page, 0.2, 0.6);
-    await b.page.getByTestId('object-row').nth(1).getByTestId('object-label').selectOption({ label: 'bike' });
+    await expect.poll(() => b.page.getByTestId('object-row').count()).toBe(2);
+    await fresh(b.page).getByTestId('object-label').selectOption({ label: 'bike' });
     await saved(a.page);
     await saved(b.page);
 
