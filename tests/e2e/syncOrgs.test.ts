@@ -93,9 +93,14 @@ describe('organizations, members and invitations in the UI', () => {
   it('changes a member role and removes the member', async () => {
     const row = anna.locator('[data-testid="member-row"][data-user="ben"]');
     await row.getByTestId('member-role').selectOption('maintainer');
-    await anna.reload();
-    await row.waitFor();
-    expect(await memberRole('ben')).toBe('maintainer');
+    // The change is saved by a request; after a reload the server's answer shows.
+    await expect
+      .poll(async () => {
+        await anna.reload();
+        await row.waitFor();
+        return memberRole('ben');
+      })
+      .toBe('maintainer');
 
     await row.getByTestId('member-remove').click();
     await expect.poll(() => row.count()).toBe(0);
