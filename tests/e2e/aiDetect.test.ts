@@ -118,6 +118,23 @@ describe('automatic annotation with a user model', () => {
     await page.getByTestId('task-title').waitFor();
   });
 
+  it('shows the backend and makes a built-in model available offline', async () => {
+    const taskUrl = page.url();
+    await page.goto(`${server.url}/models`);
+    // Headless Chromium here has only a software WebGPU adapter: wasm, threaded (cross-origin isolated).
+    const info = page.getByTestId('backend-info');
+    await info.waitFor();
+    expect(await info.getAttribute('data-backend')).toBe('wasm');
+    expect(Number(await info.getAttribute('data-threads'))).toBeGreaterThan(1);
+    const face = page.locator('[data-model-id="builtin:blazeface"]');
+    expect(await face.getAttribute('data-offline')).toBe('false');
+    await face.getByTestId('model-offline-action').click();
+    await expect.poll(() => face.getAttribute('data-offline'), { timeout: 30_000 }).toBe('true');
+    expect(await face.getByTestId('model-offline').textContent()).toContain('cached');
+    await page.goto(taskUrl);
+    await page.getByTestId('task-title').waitFor();
+  });
+
   it('annotates the whole task through the label mapping, with progress', async () => {
     await page.getByTestId('auto-annotate-open').click();
     const dialog = page.getByTestId('auto-annotate');
@@ -171,5 +188,20 @@ describe('automatic annotation with a user model', () => {
     await expect.poll(() => page.getByTestId('object-row').count()).toBe(4);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.getByTestId('object-row').count()).toBe(2);
+  });
+
+  it('runs a model made available offline with the network cut', async () => {
+    await context.setOffline(true);
+    try {
+      const panel = page.getByTestId('detector-panel');
+      await panel.getByTestId('detector-model').selectOption({ label: 'Face detection (BlazeFace)' });
+      await panel.locator('[data-model-label="face"] select').selectOption({ label: 'car' });
+      await panel.getByTestId('detector-annotate').click();
+      await expect
+        .poll(() => panel.getByTestId('detector-status').textContent(), { timeout: 30_000 })
+        .toMatch(/objects? added \(\d+ found\) in \d+ ms on wasm/);
+    } finally {
+      await context.setOffline(false);
+    }
   });
 });
