@@ -204,4 +204,24 @@ describe('automatic annotation with a user model', () => {
       await context.setOffline(false);
     }
   });
+
+  it('runs on WebGPU when the setting forces it (the software adapter here)', async () => {
+    const jobUrl = page.url();
+    await page.goto(`${server.url}/models`);
+    await page.getByTestId('backend-setting').selectOption('webgpu');
+    const info = page.getByTestId('backend-info');
+    await expect.poll(() => info.getAttribute('data-backend')).toBe('webgpu');
+    expect(await info.textContent()).toMatch(/WebGPU forced by the setting, on a software fallback adapter/);
+    await page.goto(jobUrl);
+    await page.getByTestId('ai-tools-toggle').click();
+    await page.getByRole('tab', { name: 'Detectors' }).click();
+    const panel = page.getByTestId('detector-panel');
+    await panel.getByTestId('detector-model').selectOption({ label: 'Cell detector' });
+    await panel.locator('[data-model-label="red thing"] select').selectOption({ label: 'car' });
+    await panel.getByTestId('detector-annotate').click();
+    await expect
+      .poll(() => panel.getByTestId('detector-status').textContent(), { timeout: 60_000 })
+      .toMatch(/^2 objects added \(2 found\) in \d+ ms on webgpu$/);
+    await page.evaluate(() => localStorage.removeItem('loupe.ai.backend'));
+  });
 });
