@@ -305,3 +305,39 @@ export function paint(
   }
   return { data, width: w, height: h };
 }
+
+/**
+ * A stand-in SAM decoder with the standard prompt inputs; its `masks` output is the mean of the
+ * embeddings (enough to be recognised and loaded, not to segment).
+ */
+export function samDecoderShape(): Uint8Array {
+  return model({
+    inputs: [
+      valueInfo('image_embeddings', [1, 256, 64, 64]),
+      valueInfo('point_coords', [1, 2, 2]),
+      valueInfo('point_labels', [1, 2]),
+    ],
+    outputs: [valueInfo('masks', [1, 1])],
+    nodes: [
+      node(
+        'ReduceMean',
+        ['image_embeddings'],
+        ['masks_4d'],
+        [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
+      node(
+        'ReduceMean',
+        ['masks_4d'],
+        ['masks'],
+        [
+          { name: 'axes', ints: [1] },
+          { name: 'keepdims', i: 1 },
+        ],
+      ),
+    ],
+    initializers: [],
+  });
+}
