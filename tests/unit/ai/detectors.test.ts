@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMask } from '../../../src/lib/core/mask';
 import type { LabelSpec } from '../../../src/lib/core/types';
 import { runDetector, type SessionLike, type TensorFactory } from '../../../src/lib/ai/detect';
-import { defaultMapping, detectionsToObjects } from '../../../src/lib/ai/labelMapping';
+import { defaultMapping, detectionsToObjects, sublabelMapping } from '../../../src/lib/ai/labelMapping';
 import { describeUserModel, parseGenericSpec } from '../../../src/lib/ai/models';
 import { readOnnxInfo } from '../../../src/lib/ai/onnxInfo';
 import type { Detection, ModelDescriptor } from '../../../src/lib/ai/types';
@@ -191,6 +191,18 @@ describe('label mapping', () => {
     expect(defaultMapping(pose.model.labels, labels)).toEqual({
       person: { label_id: 'L3', sublabels: { '1': 'K1', '2': 'K2' } },
     });
+  });
+
+  it('maps numbered skeleton points by order when no keypoint name matches', () => {
+    const numbered: LabelSpec = {
+      ...labels[2]!,
+      id: 'S',
+      sublabels: labels[2]!.sublabels.map((s, i) => ({ ...s, id: `N${i}`, name: `p${i}` })),
+    };
+    expect(
+      sublabelMapping({ name: 'person', type: 'skeleton', sublabels: ['nose', 'tail'] }, numbered),
+    ).toEqual({ nose: 'N0', tail: 'N1' });
+    expect(sublabelMapping({ name: 'person', type: 'skeleton', sublabels: ['nose'] }, numbered)).toEqual({});
   });
 
   it('writes mapped detections as auto shapes and drops unmapped ones', async () => {
