@@ -18,6 +18,7 @@ import {
   cellObb,
   cellPose,
   cellSegmenter,
+  endToEndDetector,
   GENERIC_SPEC,
   genericDetector,
   paint,
@@ -96,6 +97,25 @@ describe('Ultralytics detect', () => {
     expect(found.map((d) => d.label)).toEqual([0, 0]);
     expect(found.every((d) => Math.abs(d.score - 0.5) < 1e-3)).toBe(true);
     expect(await run(m, image, 0.6)).toEqual([]);
+  });
+});
+
+describe('NMS-free Ultralytics export', () => {
+  it('reads the final rows (box, score, class) without its own NMS', async () => {
+    const m = await load(endToEndDetector(), 'yolo26n.onnx');
+    expect(m.model.labels.map((l) => l.name)).toEqual(['cat', 'dog', 'bird']);
+    // A white 64×64 frame: mean 1, so the scores are 1, 0.5 and 0.2; letterbox scale 0.5.
+    const found = await run(m, paint(64, 64, [[0, 0, 64, 64, 255, 255, 255]]), 0.3);
+    expect(
+      found.map((d) => [
+        d.label,
+        +d.score.toFixed(3),
+        ...(d as Extract<Detection, { type: 'rectangle' }>).points,
+      ]),
+    ).toEqual([
+      [2, 1, 8, 8, 24, 24],
+      [0, 0.5, 32, 0, 64, 32],
+    ]);
   });
 });
 
