@@ -224,4 +224,19 @@ describe('automatic annotation with a user model', () => {
       .toMatch(/^2 objects added \(2 found\) in \d+ ms on webgpu$/);
     await page.evaluate(() => localStorage.removeItem('loupe.ai.backend'));
   });
+
+  it('removes a user model from this browser', async () => {
+    await page.goto(`${server.url}/models`);
+    const row = page.getByTestId('model-row').filter({ hasText: 'Cell detector' });
+    await row.waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await row.getByTestId('model-remove').click();
+    await expect
+      .poll(() => page.getByTestId('model-row').filter({ hasText: 'Cell detector' }).count())
+      .toBe(0);
+    await page.reload();
+    await page.getByTestId('model-list').waitFor();
+    expect(await page.getByTestId('model-row').filter({ hasText: 'Cell detector' }).count()).toBe(0);
+    expect(await page.locator('[data-builtin="true"]').count()).toBe(4);
+  });
 });
