@@ -188,6 +188,41 @@ describe('AI tools in the job view', () => {
     },
   );
 
+  it(
+    'SAM propagation copies the selected mask onto the following frames up to the target',
+    { timeout: 240_000 },
+    async () => {
+      // The disc does not move: each following frame gets a mask over it.
+      await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
+      expect((await selectedGeometry()).type).toBe('mask');
+      await page.getByTestId('ai-tools-toggle').click();
+      await page.getByTestId('ai-tab-trackers').click();
+      await page.getByTestId('sam-track-target').fill('2');
+      await page.getByTestId('sam-track-run').click();
+      await expect
+        .poll(async () => (await page.getByTestId('sam-track-message').textContent()) ?? '', {
+          timeout: 220_000,
+          interval: 500,
+        })
+        .toContain('Propagated to 2 frame(s)');
+      await page.getByTestId('ai-tools-toggle').click();
+      for (const f of [1, 2]) {
+        await page.getByTestId('next-frame').click();
+        await page.locator(`[data-shown-frame="${f}"]`).waitFor();
+        await expect.poll(() => page.getByTestId('object-row').count()).toBe(1);
+        await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
+        const g = await selectedGeometry();
+        expect(g.type).toBe('mask');
+        expect(iou(decodeMaskToImage(g.values, W, H), discBitmap()), `frame ${f}`).toBeGreaterThanOrEqual(
+          0.85,
+        );
+      }
+      await page.getByTestId('frame-number').fill('0');
+      await page.getByTestId('frame-number').press('Enter');
+      await page.locator('[data-shown-frame="0"]').waitFor();
+    },
+  );
+
   it('TrackerMIL follows the moving square into a stored track', { timeout: 180_000 }, async () => {
     await page.getByTestId('opencv-toggle').click();
     await page.getByTestId('cv-tab-tracker').click();
