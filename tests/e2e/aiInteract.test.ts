@@ -223,6 +223,39 @@ describe('AI tools in the job view', () => {
     },
   );
 
+  it('intelligent scissors trace the disc outline into a polygon', { timeout: 120_000 }, async () => {
+    const before = await page.getByTestId('object-row').count();
+    await page.getByTestId('opencv-toggle').click();
+    await page.locator('[data-testid="opencv"][data-cv-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('scissors-start').click();
+    const state = page.getByTestId('scissors-state');
+    await state.waitFor();
+    const around = [
+      [DISC.cx - DISC.r, DISC.cy],
+      [DISC.cx, DISC.cy - DISC.r],
+      [DISC.cx + DISC.r, DISC.cy],
+      [DISC.cx, DISC.cy + DISC.r],
+    ] as const;
+    for (const [k, [x, y]] of around.entries()) {
+      await click(x, y);
+      await expect.poll(() => state.getAttribute('data-points'), { timeout: 30_000 }).toBe(String(k + 1));
+    }
+    await page.getByTestId('scissors-done').click();
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(before + 1);
+    await page.getByTestId('object-row').last().dispatchEvent('pointerdown');
+    const g = await selectedGeometry();
+    expect(g.type).toBe('polygon');
+    // The traced vertices follow the outline (the closing side from the last point to the first is straight).
+    let onOutline = 0;
+    for (let i = 0; i < g.values.length; i += 2) {
+      const r = Math.hypot(g.values[i]! - DISC.cx, g.values[i + 1]! - DISC.cy);
+      if (Math.abs(r - DISC.r) <= 3) onOutline++;
+    }
+    expect(onOutline / (g.values.length / 2)).toBeGreaterThanOrEqual(0.9);
+    expect(g.values.length / 2).toBeGreaterThanOrEqual(8);
+    await page.getByTestId('opencv-toggle').click();
+  });
+
   it('TrackerMIL follows the moving square into a stored track', { timeout: 180_000 }, async () => {
     await page.getByTestId('opencv-toggle').click();
     await page.getByTestId('cv-tab-tracker').click();
