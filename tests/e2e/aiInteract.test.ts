@@ -150,6 +150,18 @@ describe('AI tools in the job view', () => {
     expect(area).toBeGreaterThan(0);
     const mask = decodeMaskToImage(g.values, W, H);
     expect(iou(mask, discBitmap()), logs.join('\n')).toBeGreaterThanOrEqual(0.85);
+    // The frame's embedding is kept in Cache Storage under its content key (the image's SHA-256).
+    const stored = await page.evaluate(async () => {
+      const cache = await caches.open('loupe-sam-embeddings');
+      const keys = await cache.keys();
+      const first = keys[0] ? await cache.match(keys[0]) : undefined;
+      return { urls: keys.map((k) => decodeURIComponent(k.url)), dims: first?.headers.get('x-dims') };
+    });
+    expect(
+      stored.urls.some((u) => /builtin:mobile-sam\/[0-9a-f]{64}$/.test(u)),
+      stored.urls.join(' '),
+    ).toBe(true);
+    expect(stored.dims).toBe('1,256,64,64');
   });
 
   it(
