@@ -63,6 +63,7 @@ export function samFilesOf(model: ModelDescriptor): SamModelFiles {
 export function createSamEngine(options: { persistent?: boolean; memoryEntries?: number } = {}) {
   let loaded: {
     files: SamModelFiles;
+    backend: BackendPreference;
     encoder: SessionHandle;
     decoder: SessionHandle;
     info: SamLoadInfo;
@@ -89,6 +90,7 @@ export function createSamEngine(options: { persistent?: boolean; memoryEntries?:
     async load(files: SamModelFiles, backend: BackendPreference = 'auto'): Promise<SamLoadInfo> {
       if (
         loaded &&
+        loaded.backend === backend &&
         loaded.files.encoderUrl === files.encoderUrl &&
         loaded.files.decoderUrl === files.decoderUrl
       ) {
@@ -109,7 +111,9 @@ export function createSamEngine(options: { persistent?: boolean; memoryEntries?:
           loadMs: performance.now() - t0,
           fromCache: enc.fromCache && dec.fromCache,
         };
-        loaded = { files, encoder, decoder, info };
+        // The previous model's sessions give their wasm memory back.
+        await Promise.all([loaded?.encoder.session.release(), loaded?.decoder.session.release()]);
+        loaded = { files, backend, encoder, decoder, info };
         cache.clearMemory();
         return info;
       })();
