@@ -105,11 +105,12 @@ function pkgDir(name) {
   return dir;
 }
 
-/** Rebuilds `out` from `src` only when it is missing or older. */
+/** Rebuilds `out` from `src` only when it is missing or older than the source or the tool making it. */
 function fresh(src, out, make) {
   const file = join(outDir, out);
   mkdirSync(dirname(file), { recursive: true });
-  if (existsSync(file) && statSync(file).mtimeMs >= statSync(src).mtimeMs) return;
+  const tool = make === tfjs ? statSync(join(root, 'scripts', 'tfjs2onnx.mjs')).mtimeMs : 0;
+  if (existsSync(file) && statSync(file).mtimeMs >= Math.max(statSync(src).mtimeMs, tool)) return;
   make(src, file);
   console.log(`make-models: wrote ${relative(root, file)} (${statSync(file).size} bytes)`);
 }

@@ -41,6 +41,32 @@ function half(bits) {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
+/** float32 → IEEE half bits, round to nearest even (exact for values that came from halves). */
+function toHalf(v) {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest === halfway && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
+  return sign | h;
+}
+
 /** Decodes every weight of the manifest into typed arrays (float32 or int32). */
 function readWeights(modelJson, dir) {
   const out = new Map();
@@ -79,7 +105,13 @@ function readWeights(modelJson, dir) {
       } else {
         throw new ConversionError(`weight ${w.name}: unsupported dtype ${w.dtype}`);
       }
-      out.set(w.name, { dtype: JSON_DTYPES[w.dtype] ?? T.FLOAT, shape: w.shape, values });
+      // Weights stored as halves in the shards stay halves in the ONNX file: lossless, half the size.
+      out.set(w.name, {
+        dtype: JSON_DTYPES[w.dtype] ?? T.FLOAT,
+        shape: w.shape,
+        values,
+        half: q?.dtype === 'float16',
+      });
     }
   }
   return out;
@@ -126,6 +158,15 @@ export function convert(modelJson, dir) {
     return name;
   };
   const int64 = (values) => initializer(fresh('i64'), T.INT64, [values.length], values);
+  /** A float weight; halves are stored as FLOAT16 and cast back, which onnxruntime folds at load. */
+  const floatWeight = (base, dims, values, half) => {
+    if (!half) return initializer(fresh(base), T.FLOAT, dims, values);
+    const name = fresh(`${base}16`);
+    const t = onnx.TensorProto.create({ name, dims, dataType: T.FLOAT16 });
+    t.rawData = Buffer.from(Uint16Array.from(values, toHalf).buffer);
+    initializers.push(t);
+    return add('Cast', [name], [fresh(base)], { to: T.FLOAT });
+  };
   const constOf = (r, what) => {
     const c = constants.get(ref(r));
     if (!c) throw new ConversionError(`${what}: operand ${r} must be a constant`);
@@ -199,12 +240,12 @@ export function convert(modelJson, dir) {
                   : ((o * cin + i) * kh + h) * kw + ww;
                 w[dst] = f.values[src];
               }
-        const wName = initializer(fresh('w'), T.FLOAT, depthwise ? [oc, 1, kh, kw] : [oc, cin, kh, kw], w);
+        const wName = floatWeight('w', depthwise ? [oc, 1, kh, kw] : [oc, cin, kh, kw], w, f.half);
         const fused = (attr.fused_ops?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
         const convInputs = [toNchw(x), wName];
         if (fused.includes('BiasAdd')) {
           const b = constOf(inp[2], n.name);
-          convInputs.push(initializer(fresh('b'), T.FLOAT, [oc], b.values));
+          convInputs.push(floatWeight('b', [oc], b.values, b.half));
         }
         const strides = attrInts(attr.strides);
         const dil = attrInts(attr.dilations);

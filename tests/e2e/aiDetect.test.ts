@@ -118,6 +118,23 @@ describe('automatic annotation with a user model', () => {
     await page.getByTestId('task-title').waitFor();
   });
 
+  it('shows the backend and makes a built-in model available offline', async () => {
+    const taskUrl = page.url();
+    await page.goto(`${server.url}/models`);
+    // Headless Chromium here has only a software WebGPU adapter: wasm, threaded (cross-origin isolated).
+    const info = page.getByTestId('backend-info');
+    await info.waitFor();
+    expect(await info.getAttribute('data-backend')).toBe('wasm');
+    expect(Number(await info.getAttribute('data-threads'))).toBeGreaterThan(1);
+    const face = page.locator('[data-model-id="builtin:blazeface"]');
+    expect(await face.getAttribute('data-offline')).toBe('false');
+    await face.getByTestId('model-offline-action').click();
+    await expect.poll(() => face.getAttribute('data-offline'), { timeout: 30_000 }).toBe('true');
+    expect(await face.getByTestId('model-offline').textContent()).toContain('cached');
+    await page.goto(taskUrl);
+    await page.getByTestId('task-title').waitFor();
+  });
+
   it('annotates the whole task through the label mapping, with progress', async () => {
     await page.getByTestId('auto-annotate-open').click();
     const dialog = page.getByTestId('auto-annotate');
@@ -171,5 +188,55 @@ describe('automatic annotation with a user model', () => {
     await expect.poll(() => page.getByTestId('object-row').count()).toBe(4);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.getByTestId('object-row').count()).toBe(2);
+  });
+
+  it('runs a model made available offline with the network cut', async () => {
+    await context.setOffline(true);
+    try {
+      const panel = page.getByTestId('detector-panel');
+      await panel.getByTestId('detector-model').selectOption({ label: 'Face detection (BlazeFace)' });
+      await panel.locator('[data-model-label="face"] select').selectOption({ label: 'car' });
+      await panel.getByTestId('detector-annotate').click();
+      await expect
+        .poll(() => panel.getByTestId('detector-status').textContent(), { timeout: 30_000 })
+        .toMatch(/objects? added \(\d+ found\) in \d+ ms on wasm/);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  it('runs on WebGPU when the setting forces it (the software adapter here)', async () => {
+    const jobUrl = page.url();
+    await page.goto(`${server.url}/models`);
+    await page.getByTestId('backend-setting').selectOption('webgpu');
+    const info = page.getByTestId('backend-info');
+    await expect.poll(() => info.getAttribute('data-backend')).toBe('webgpu');
+    expect(await info.textContent()).toMatch(/WebGPU forced by the setting, on a software fallback adapter/);
+    await page.goto(jobUrl);
+    await page.getByTestId('ai-tools-toggle').click();
+    await page.getByRole('tab', { name: 'Detectors' }).click();
+    const panel = page.getByTestId('detector-panel');
+    await panel.getByTestId('detector-model').selectOption({ label: 'Cell detector' });
+    await panel.locator('[data-model-label="red thing"] select').selectOption({ label: 'car' });
+    await panel.getByTestId('detector-annotate').click();
+    await expect
+      .poll(() => panel.getByTestId('detector-status').textContent(), { timeout: 60_000 })
+      .toMatch(/^2 objects added \(2 found\) in \d+ ms on webgpu$/);
+    await page.evaluate(() => localStorage.removeItem('loupe.ai.backend'));
+  });
+
+  it('removes a user model from this browser', async () => {
+    await page.goto(`${server.url}/models`);
+    const row = page.getByTestId('model-row').filter({ hasText: 'Cell detector' });
+    await row.waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await row.getByTestId('model-remove').click();
+    await expect
+      .poll(() => page.getByTestId('model-row').filter({ hasText: 'Cell detector' }).count())
+      .toBe(0);
+    await page.reload();
+    await page.getByTestId('model-list').waitFor();
+    expect(await page.getByTestId('model-row').filter({ hasText: 'Cell detector' }).count()).toBe(0);
+    expect(await page.locator('[data-builtin="true"]').count()).toBe(4);
   });
 });

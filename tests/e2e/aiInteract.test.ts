@@ -150,6 +150,18 @@ describe('AI tools in the job view', () => {
     expect(area).toBeGreaterThan(0);
     const mask = decodeMaskToImage(g.values, W, H);
     expect(iou(mask, discBitmap()), logs.join('\n')).toBeGreaterThanOrEqual(0.85);
+    // The frame's embedding is kept in Cache Storage under its content key (the image's SHA-256).
+    const stored = await page.evaluate(async () => {
+      const cache = await caches.open('loupe-sam-embeddings');
+      const keys = await cache.keys();
+      const first = keys[0] ? await cache.match(keys[0]) : undefined;
+      return { urls: keys.map((k) => decodeURIComponent(k.url)), dims: first?.headers.get('x-dims') };
+    });
+    expect(
+      stored.urls.some((u) => /builtin:mobile-sam\/[0-9a-f]{64}$/.test(u)),
+      stored.urls.join(' '),
+    ).toBe(true);
+    expect(stored.dims).toBe('1,256,64,64');
   });
 
   it(
@@ -187,6 +199,74 @@ describe('AI tools in the job view', () => {
       await page.getByTestId('ai-tools-toggle').click();
     },
   );
+
+  it(
+    'SAM propagation copies the selected mask onto the following frames up to the target',
+    { timeout: 240_000 },
+    async () => {
+      // The disc does not move: each following frame gets a mask over it.
+      await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
+      expect((await selectedGeometry()).type).toBe('mask');
+      await page.getByTestId('ai-tools-toggle').click();
+      await page.getByTestId('ai-tab-trackers').click();
+      await page.getByTestId('sam-track-target').fill('2');
+      await page.getByTestId('sam-track-run').click();
+      await expect
+        .poll(async () => (await page.getByTestId('sam-track-message').textContent()) ?? '', {
+          timeout: 220_000,
+          interval: 500,
+        })
+        .toContain('Propagated to 2 frame(s)');
+      await page.getByTestId('ai-tools-toggle').click();
+      for (const f of [1, 2]) {
+        await page.getByTestId('next-frame').click();
+        await page.locator(`[data-shown-frame="${f}"]`).waitFor();
+        await expect.poll(() => page.getByTestId('object-row').count()).toBe(1);
+        await page.getByTestId('object-row').first().dispatchEvent('pointerdown');
+        const g = await selectedGeometry();
+        expect(g.type).toBe('mask');
+        expect(iou(decodeMaskToImage(g.values, W, H), discBitmap()), `frame ${f}`).toBeGreaterThanOrEqual(
+          0.85,
+        );
+      }
+      await page.getByTestId('frame-number').fill('0');
+      await page.getByTestId('frame-number').press('Enter');
+      await page.locator('[data-shown-frame="0"]').waitFor();
+    },
+  );
+
+  it('intelligent scissors trace the disc outline into a polygon', { timeout: 120_000 }, async () => {
+    const before = await page.getByTestId('object-row').count();
+    await page.getByTestId('opencv-toggle').click();
+    await page.locator('[data-testid="opencv"][data-cv-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('scissors-start').click();
+    const state = page.getByTestId('scissors-state');
+    await state.waitFor();
+    const around = [
+      [DISC.cx - DISC.r, DISC.cy],
+      [DISC.cx, DISC.cy - DISC.r],
+      [DISC.cx + DISC.r, DISC.cy],
+      [DISC.cx, DISC.cy + DISC.r],
+    ] as const;
+    for (const [k, [x, y]] of around.entries()) {
+      await click(x, y);
+      await expect.poll(() => state.getAttribute('data-points'), { timeout: 30_000 }).toBe(String(k + 1));
+    }
+    await page.getByTestId('scissors-done').click();
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(before + 1);
+    await page.getByTestId('object-row').last().dispatchEvent('pointerdown');
+    const g = await selectedGeometry();
+    expect(g.type).toBe('polygon');
+    // The traced vertices follow the outline (the closing side from the last point to the first is straight).
+    let onOutline = 0;
+    for (let i = 0; i < g.values.length; i += 2) {
+      const r = Math.hypot(g.values[i]! - DISC.cx, g.values[i + 1]! - DISC.cy);
+      if (Math.abs(r - DISC.r) <= 3) onOutline++;
+    }
+    expect(onOutline / (g.values.length / 2)).toBeGreaterThanOrEqual(0.9);
+    expect(g.values.length / 2).toBeGreaterThanOrEqual(8);
+    await page.getByTestId('opencv-toggle').click();
+  });
 
   it('TrackerMIL follows the moving square into a stored track', { timeout: 180_000 }, async () => {
     await page.getByTestId('opencv-toggle').click();

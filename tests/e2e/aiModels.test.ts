@@ -4,7 +4,7 @@
  * rendered image, a MoveNet skeleton, and the plumbing fixtures giving the same results as in Node.
  * Needs the built models: `node scripts/make-models.mjs` (part of `npm run build`).
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -232,5 +232,25 @@ describe('plumbing in Chromium', () => {
     expect(gpu.detections.map((d) => [d.label, ...boxOf(d)]).sort()).toEqual(
       auto.detections.map((d) => [d.label, ...boxOf(d)]).sort(),
     );
+  });
+
+  it('makes model files available offline once, and frees them again', async () => {
+    const urls = ['/files/models/blazeface.onnx', '/files/models/tiny.onnx'];
+    const r = await page.evaluate(
+      (u) =>
+        (
+          globalThis as unknown as { aiTest: { offlineCycle(u: string[]): Promise<Record<string, unknown>> } }
+        ).aiTest.offlineCycle(u),
+      urls,
+    );
+    const sizes = statSync(join(MODELS, 'blazeface.onnx')).size + statSync(join(MODELS, 'tiny.onnx')).size;
+    expect(r).toEqual({
+      first: sizes,
+      lastProgress: sizes,
+      cachedAfter: [true, true],
+      second: 0,
+      evicted: [true, true],
+      cachedAfterEvict: [false, false],
+    });
   });
 });

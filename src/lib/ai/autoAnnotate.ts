@@ -33,6 +33,8 @@ export interface AutoAnnotateResult {
   frames: number;
   objects: number;
   cancelled: boolean;
+  /** Frames whose image could not be read (missing or corrupt media); the run goes on without them. */
+  skipped: number[];
 }
 
 export class AutoAnnotateError extends Error {
@@ -72,10 +74,11 @@ export async function autoAnnotate<F>(
   const cache = new Map<number, Detection[]>();
   let done = 0;
   let objects = 0;
+  const skipped: number[] = [];
   o.onProgress?.({ done, total, objects });
 
   for (const { job, frames } of plan) {
-    if (o.signal?.aborted) return { frames: done, objects, cancelled: true };
+    if (o.signal?.aborted) return { frames: done, objects, cancelled: true, skipped };
     if (o.cleanup) await cleanJob(repo, job.id);
     let pending: Record<Id, FrameObject> = {};
     const flush = async () => {
@@ -87,11 +90,21 @@ export async function autoAnnotate<F>(
     for (const f of frames) {
       if (o.signal?.aborted) {
         await flush();
-        return { frames: done, objects, cancelled: true };
+        return { frames: done, objects, cancelled: true, skipped };
       }
       let detections = cache.get(f);
       if (!detections) {
-        detections = await o.detect(await o.frame(f), options);
+        let image: F;
+        try {
+          image = await o.frame(f);
+        } catch {
+          skipped.push(f);
+          done++;
+          o.onProgress?.({ done, total, objects });
+          continue;
+        }
+        // Model errors are not per frame: they stop the run.
+        detections = await o.detect(image, options);
         cache.set(f, detections);
       }
       const zBase = o.cleanup ? 0 : await topZ(repo, job.id, f);
@@ -115,7 +128,7 @@ export async function autoAnnotate<F>(
     }
     await flush();
   }
-  return { frames: done, objects, cancelled: false };
+  return { frames: done, objects, cancelled: false, skipped };
 }
 
 async function topZ(repo: Repository, jobId: Id, frame: number): Promise<number> {

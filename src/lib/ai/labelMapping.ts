@@ -40,6 +40,11 @@ export function sublabelMapping(model: ModelLabel, task: LabelSpec): Record<stri
     const id = byName.get(normalizeLabelName(name));
     if (id) out[name] = id;
   }
+  // Skeletons drawn with numbered points ("1".."17") match a same-sized model skeleton by order.
+  const names = model.sublabels ?? [];
+  if (Object.keys(out).length === 0 && names.length > 0 && names.length === task.sublabels.length) {
+    names.forEach((name, i) => (out[name] = task.sublabels[i]!.id));
+  }
   return out;
 }
 

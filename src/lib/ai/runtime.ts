@@ -346,8 +346,11 @@ export async function makeAvailableOffline(
   return downloaded;
 }
 
-/** Drops a model file from our cache (the service worker's copy, if any, is left to its expiry). */
+/** Drops a model file from every cache of the origin (ours and the service worker's runtime cache). */
 export async function evictModelFile(url: string): Promise<boolean> {
   if (!hasCacheStorage()) return false;
-  return (await caches.open(MODEL_CACHE)).delete(absolute(url));
+  const href = absolute(url);
+  let removed = false;
+  for (const name of await caches.keys()) removed = (await (await caches.open(name)).delete(href)) || removed;
+  return removed;
 }

@@ -6,6 +6,8 @@ import { runDetector, type SessionLike } from '$lib/ai/detect';
 import type { RgbaImage } from '$lib/ai/image';
 import {
   configureRuntime,
+  evictModelFile,
+  makeAvailableOffline,
   createSession,
   isModelCached,
   loadModelFile,
@@ -84,4 +86,17 @@ async function run(
   };
 }
 
-Object.assign(globalThis, { aiTest: { run, ready: true } });
+/** Make available offline, twice, then free the space: bytes downloaded and the cached state after each step. */
+async function offlineCycle(urls: string[]) {
+  // Earlier runs in this page may have cached some of them already.
+  await Promise.all(urls.map(evictModelFile));
+  const progress: number[] = [];
+  const first = await makeAvailableOffline(urls, (p) => progress.push(p.loaded));
+  const cachedAfter = await Promise.all(urls.map(isModelCached));
+  const second = await makeAvailableOffline(urls);
+  const evicted = await Promise.all(urls.map(evictModelFile));
+  const cachedAfterEvict = await Promise.all(urls.map(isModelCached));
+  return { first, second, cachedAfter, evicted, cachedAfterEvict, lastProgress: progress.at(-1) ?? 0 };
+}
+
+Object.assign(globalThis, { aiTest: { run, offlineCycle, ready: true } });

@@ -87,7 +87,7 @@ describe('automatic annotation', () => {
       batch: 4,
       onProgress: (p) => progress.push(p.done),
     });
-    expect(result).toEqual({ frames: 12, objects: 24, cancelled: false });
+    expect(result).toEqual({ frames: 12, objects: 24, cancelled: false, skipped: [] });
     expect(progress.at(-1)).toBe(12);
     const objects = await allObjects(jobs.map((j) => j.id));
     expect(objects).toHaveLength(24);
@@ -141,8 +141,24 @@ describe('automatic annotation', () => {
       signal: controller.signal,
       onProgress: (p) => p.done === 7 && controller.abort(),
     });
-    expect(result).toEqual({ frames: 7, objects: 7, cancelled: true });
+    expect(result).toEqual({ frames: 7, objects: 7, cancelled: true, skipped: [] });
     expect(await allObjects(jobs.map((j) => j.id))).toHaveLength(7);
+  });
+
+  it('leaves out frames whose image cannot be read and says which', async () => {
+    const { task: t, jobs } = await task(6);
+    const result = await autoAnnotate(repo, {
+      model,
+      taskId: t.id,
+      mapping: { 'red thing': { label_id: 'car', sublabels: {} } },
+      threshold: 0.5,
+      masksAsPolygons: false,
+      cleanup: false,
+      frame: (i) => (i === 3 ? Promise.reject(new Error('blob missing')) : frame(i)),
+      detect,
+    });
+    expect(result).toEqual({ frames: 6, objects: 5, cancelled: false, skipped: [3] });
+    expect((await allObjects(jobs.map((j) => j.id))).map((o) => o.frame).sort()).toEqual([0, 1, 2, 4, 5]);
   });
 
   it('refuses to run without any matched label', async () => {

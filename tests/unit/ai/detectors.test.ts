@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMask } from '../../../src/lib/core/mask';
 import type { LabelSpec } from '../../../src/lib/core/types';
 import { runDetector, type SessionLike, type TensorFactory } from '../../../src/lib/ai/detect';
-import { defaultMapping, detectionsToObjects } from '../../../src/lib/ai/labelMapping';
+import { defaultMapping, detectionsToObjects, sublabelMapping } from '../../../src/lib/ai/labelMapping';
 import { describeUserModel, parseGenericSpec } from '../../../src/lib/ai/models';
 import { readOnnxInfo } from '../../../src/lib/ai/onnxInfo';
 import type { Detection, ModelDescriptor } from '../../../src/lib/ai/types';
@@ -18,6 +18,7 @@ import {
   cellObb,
   cellPose,
   cellSegmenter,
+  endToEndDetector,
   GENERIC_SPEC,
   genericDetector,
   paint,
@@ -96,6 +97,25 @@ describe('Ultralytics detect', () => {
     expect(found.map((d) => d.label)).toEqual([0, 0]);
     expect(found.every((d) => Math.abs(d.score - 0.5) < 1e-3)).toBe(true);
     expect(await run(m, image, 0.6)).toEqual([]);
+  });
+});
+
+describe('NMS-free Ultralytics export', () => {
+  it('reads the final rows (box, score, class) without its own NMS', async () => {
+    const m = await load(endToEndDetector(), 'yolo26n.onnx');
+    expect(m.model.labels.map((l) => l.name)).toEqual(['cat', 'dog', 'bird']);
+    // A white 64×64 frame: mean 1, so the scores are 1, 0.5 and 0.2; letterbox scale 0.5.
+    const found = await run(m, paint(64, 64, [[0, 0, 64, 64, 255, 255, 255]]), 0.3);
+    expect(
+      found.map((d) => [
+        d.label,
+        +d.score.toFixed(3),
+        ...(d as Extract<Detection, { type: 'rectangle' }>).points,
+      ]),
+    ).toEqual([
+      [2, 1, 8, 8, 24, 24],
+      [0, 0.5, 32, 0, 64, 32],
+    ]);
   });
 });
 
@@ -191,6 +211,18 @@ describe('label mapping', () => {
     expect(defaultMapping(pose.model.labels, labels)).toEqual({
       person: { label_id: 'L3', sublabels: { '1': 'K1', '2': 'K2' } },
     });
+  });
+
+  it('maps numbered skeleton points by order when no keypoint name matches', () => {
+    const numbered: LabelSpec = {
+      ...labels[2]!,
+      id: 'S',
+      sublabels: labels[2]!.sublabels.map((s, i) => ({ ...s, id: `N${i}`, name: `p${i}` })),
+    };
+    expect(
+      sublabelMapping({ name: 'person', type: 'skeleton', sublabels: ['nose', 'tail'] }, numbered),
+    ).toEqual({ nose: 'N0', tail: 'N1' });
+    expect(sublabelMapping({ name: 'person', type: 'skeleton', sublabels: ['nose'] }, numbered)).toEqual({});
   });
 
   it('writes mapped detections as auto shapes and drops unmapped ones', async () => {

@@ -110,13 +110,12 @@ function channelMean(c: number, out: string) {
   ];
 }
 
-function cellInitializers(): ReturnType<typeof floats>[] {
+function cellInitializers(blue = false): ReturnType<typeof floats>[] {
   return [
     floats('boxes', [1, 4, CELLS], cellBoxes()),
     ints('c0_start', [0]),
     ints('c0_end', [1]),
-    ints('c2_start', [2]),
-    ints('c2_end', [3]),
+    ...(blue ? [ints('c2_start', [2]), ints('c2_end', [3])] : []),
     ints('axis1', [1]),
     ints('row_shape', [1, 1, CELLS]),
   ];
@@ -148,7 +147,7 @@ export function cellDetector(): Uint8Array {
         ...channelMean(2, 'blue'),
         node('Concat', ['boxes', 'red', 'blue'], ['output0'], [{ name: 'axis', i: 1 }]),
       ],
-      initializers: cellInitializers(),
+      initializers: cellInitializers(true),
     },
     {
       names: namesMeta(CELL_NAMES),
@@ -304,4 +303,69 @@ export function paint(
     }
   }
   return { data, width: w, height: h };
+}
+
+/**
+ * A stand-in SAM decoder with the standard prompt inputs; its `masks` output is the mean of the
+ * embeddings (enough to be recognised and loaded, not to segment).
+ */
+export function samDecoderShape(): Uint8Array {
+  return model({
+    inputs: [
+      valueInfo('image_embeddings', [1, 256, 64, 64]),
+      valueInfo('point_coords', [1, 2, 2]),
+      valueInfo('point_labels', [1, 2]),
+    ],
+    outputs: [valueInfo('masks', [1, 1])],
+    nodes: [
+      node(
+        'ReduceMean',
+        ['image_embeddings'],
+        ['masks_4d'],
+        [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
+      node(
+        'ReduceMean',
+        ['masks_4d'],
+        ['masks'],
+        [
+          { name: 'axes', ints: [1] },
+          { name: 'keepdims', i: 1 },
+        ],
+      ),
+    ],
+    initializers: [],
+  });
+}
+
+/** An NMS-free Ultralytics export: `output0` [1, 3, 6] final rows (x1, y1, x2, y2 in input pixels, score, class), 3 classes. */
+export function endToEndDetector(): Uint8Array {
+  return model(
+    {
+      inputs: [valueInfo('images', [1, 3, 32, 32])],
+      outputs: [valueInfo('output0', [1, 3, 6])],
+      nodes: [
+        node(
+          'ReduceMean',
+          ['images'],
+          ['mean'],
+          [
+            { name: 'axes', ints: [0, 1, 2, 3] },
+            { name: 'keepdims', i: 0 },
+          ],
+        ),
+        node('Mul', ['rows', 'mean'], ['scaled']),
+        node('Add', ['scaled', 'offsets'], ['output0']),
+      ],
+      initializers: [
+        // Scores scale with the mean brightness; everything else is fixed by the offsets.
+        floats('rows', [1, 3, 6], [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0, 0.2, 0]),
+        floats('offsets', [1, 3, 6], [4, 4, 12, 12, 0, 2, 16, 0, 32, 16, 0, 0, 0, 0, 1, 1, 0, 1]),
+      ],
+    },
+    { names: namesMeta(['cat', 'dog', 'bird']), task: 'detect', imgsz: '[32, 32]', end2end: 'True' },
+  );
 }

@@ -7,6 +7,7 @@ import { encodeMask, maskToPolygons } from '../../core/mask';
 import { toImage, type Placement } from '../image';
 import { boxIoU, nms, polygonIoU, rotatedCorners } from '../nms';
 import type { DecoderSpec, Detection, DetectOptions } from '../types';
+import { decodeGeneric } from './generic';
 import type { OutputTensor } from './tensor';
 
 type YoloSpec = Extract<DecoderSpec, { kind: 'yolo' }>;
@@ -61,6 +62,18 @@ export function decodeYolo(
         : spec.task === 'obb'
           ? 1
           : 0;
+  // NMS-free exports (YOLOv10, end2end YOLO11/26) give final rows: x1, y1, x2, y2, score, class.
+  if (spec.task === 'detect' && main.dims.length === 3 && main.dims[2] === 6 && 4 + classCount !== 6) {
+    return decodeGeneric(
+      { format: 'xyxy', normalized: false, box: 0, score: 4, class: 5 },
+      main,
+      classCount,
+      p,
+      image,
+      options,
+      iouThreshold,
+    );
+  }
   const rows = rowReader(main, { k: 4 + classCount + extra });
   if (rows.k !== 4 + classCount + extra) {
     throw new Error(

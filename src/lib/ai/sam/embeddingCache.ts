@@ -93,9 +93,10 @@ export class EmbeddingCache {
 
 /**
  * Embeddings in Cache Storage under a same-origin URL that is never requested from the network;
- * the image size travels in headers so the mapping into the model frame can be rebuilt.
+ * the image size travels in headers so the mapping into the model frame can be rebuilt. At most
+ * `maxEntries` are kept (4 MB each for SAM's 256 x 64 x 64), the oldest written go first.
  */
-export function cacheStorageStore(cacheName = 'loupe-sam-embeddings'): EmbeddingStore {
+export function cacheStorageStore(cacheName = 'loupe-sam-embeddings', maxEntries = 64): EmbeddingStore {
   const url = (key: string) =>
     new URL(`/__sam-embedding/${encodeURIComponent(key)}`, self.location.origin).href;
   return {
@@ -123,6 +124,9 @@ export function cacheStorageStore(cacheName = 'loupe-sam-embeddings'): Embedding
           },
         }),
       );
+      // keys() lists requests in insertion order.
+      const keys = await cache.keys();
+      for (const old of keys.slice(0, Math.max(0, keys.length - maxEntries))) await cache.delete(old);
     },
   };
 }

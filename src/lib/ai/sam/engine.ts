@@ -9,6 +9,8 @@ import {
   type BackendPreference,
   type SessionHandle,
 } from '../runtime';
+import type { ModelDescriptor } from '../types';
+import { readUserModelFile } from '../userModels';
 import { cacheStorageStore, EmbeddingCache } from './embeddingCache';
 import { decodeMask, encodeImage, type SamEmbedding, type TensorFactory } from './model';
 import type { SamPrompt } from './prompt';
@@ -43,20 +45,25 @@ export interface SamSegmentResult {
   ms: number;
 }
 
-/** Model bytes from our origin (cached by the runtime) or from the origin-private file system. */
+/** Model bytes from our origin (cached by the runtime) or, for user models, from their storage. */
 async function modelBytes(url: string): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
   if (!url.startsWith('opfs:')) return loadModelFile(url);
-  const root = await navigator.storage.getDirectory();
-  const parts = url.slice('opfs:'.length).split('/');
-  let dir = root;
-  for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
-  const file = await (await dir.getFileHandle(parts.at(-1) ?? '')).getFile();
-  return { bytes: new Uint8Array(await file.arrayBuffer()), fromCache: true };
+  return { bytes: await readUserModelFile({ role: 'model', url, bytes: 0 }), fromCache: true };
+}
+
+/** The files of a SAM-family registry entry (built in, or an encoder/decoder pair added from disk). */
+export function samFilesOf(model: ModelDescriptor): SamModelFiles {
+  const encoder = model.files.find((f) => f.role === 'encoder');
+  const decoder = model.files.find((f) => f.role === 'decoder');
+  if (!encoder || !decoder)
+    throw new Error(`${model.name} is not an encoder/decoder pair, so it cannot run as an interactor.`);
+  return { id: model.id, encoderUrl: encoder.url, decoderUrl: decoder.url };
 }
 
 export function createSamEngine(options: { persistent?: boolean; memoryEntries?: number } = {}) {
   let loaded: {
     files: SamModelFiles;
+    backend: BackendPreference;
     encoder: SessionHandle;
     decoder: SessionHandle;
     info: SamLoadInfo;
@@ -83,6 +90,7 @@ export function createSamEngine(options: { persistent?: boolean; memoryEntries?:
     async load(files: SamModelFiles, backend: BackendPreference = 'auto'): Promise<SamLoadInfo> {
       if (
         loaded &&
+        loaded.backend === backend &&
         loaded.files.encoderUrl === files.encoderUrl &&
         loaded.files.decoderUrl === files.decoderUrl
       ) {
@@ -103,7 +111,9 @@ export function createSamEngine(options: { persistent?: boolean; memoryEntries?:
           loadMs: performance.now() - t0,
           fromCache: enc.fromCache && dec.fromCache,
         };
-        loaded = { files, encoder, decoder, info };
+        // The previous model's sessions give their wasm memory back.
+        await Promise.all([loaded?.encoder.session.release(), loaded?.decoder.session.release()]);
+        loaded = { files, backend, encoder, decoder, info };
         cache.clearMemory();
         return info;
       })();

@@ -68,15 +68,15 @@ export function bitmapToPolygons(
 }
 
 /**
- * A prompt that asks SAM for the same object on the next frame: the mask's box (with a margin)
- * and one positive click at its most interior pixel (farthest from the background, by a
- * two-pass chamfer distance). Null for an empty mask.
+ * A prompt that asks SAM for the same object on the next frame: the mask's box, widened by
+ * `margin` of its size on each side for motion, and one positive click at its most interior
+ * pixel (farthest from the background, by a two-pass chamfer distance). Null for an empty mask.
  */
 export function promptFromBitmap(
   bitmap: Uint8Array,
   width: number,
   height: number,
-  margin = 0.05,
+  margin = 0.2,
 ): SamPrompt | null {
   const box = bitmapBounds(bitmap, width, height);
   if (!box) return null;
