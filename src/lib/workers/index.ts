@@ -5,6 +5,7 @@ export * from './cv';
 export * from './diagnostics';
 export * from './io';
 export * from './mask';
+export * from './sam';
 
 import { terminateCvWorker } from './cv';
 import { terminateDiagnosticsWorker } from './diagnostics';
@@ -12,6 +13,7 @@ import { terminateInferenceWorker } from './inference';
 import { terminateIoWorker } from './io';
 import { terminateMaskWorker } from './mask';
 import { terminateMediaWorker } from './media';
+import { terminateSamWorker } from './sam';
 
 /** Stops every runtime worker (they restart lazily on next use). */
 export function terminateAllWorkers(): void {
@@ -21,4 +23,5 @@ export function terminateAllWorkers(): void {
   terminateDiagnosticsWorker();
   terminateIoWorker();
   terminateMaskWorker();
+  terminateSamWorker();
 }
