@@ -25,12 +25,6 @@ export interface FrameChange {
   removed: Record<Id, Timestamp>;
 }
 
-/** A track after a change: its new state, or null when it was removed. */
-export interface TrackChange {
-  id: Id;
-  track: Track | null;
-}
-
 export interface AnnotationStore {
   loadJob(jobId: Id): Promise<JobAnnotations>;
   objectsOnFrame(jobId: Id, frame: number): Promise<FrameObject[]>;
@@ -46,8 +40,6 @@ export interface AnnotationStore {
   replaceFrames(jobId: Id, objects: readonly FrameObject[]): Promise<void>;
   /** Emits the new objects of a frame each time one of the job's frame documents changes. */
   changes$(jobId: Id): Observable<FrameChange>;
-  /** Emits each change to one of the job's tracks (local, from another tab or replicated). */
-  trackChanges$(jobId: Id): Observable<TrackChange>;
   tracksOfJob(jobId: Id): Promise<Track[]>;
   putTracks(tracks: readonly Track[]): Promise<void>;
   removeTracks(ids: readonly Id[]): Promise<void>;
@@ -208,24 +200,6 @@ export function createAnnotationStore(db: WorkspaceDatabase): AnnotationStore {
           objects: event.operation === 'DELETE' ? {} : structuredClone(event.documentData.objects),
           removed: event.operation === 'DELETE' ? {} : { ...event.documentData.removed },
         })),
-      );
-    },
-
-    trackChanges$(jobId) {
-      return db.track.$.pipe(
-        filter((event) => event.documentData.job_id === jobId),
-        map((event) => {
-          if (event.operation === 'DELETE') return { id: event.documentId, track: null };
-          const { _rev, _meta, _deleted, _attachments, ...track } =
-            event.documentData as typeof event.documentData & {
-              _rev?: unknown;
-              _meta?: unknown;
-              _deleted?: unknown;
-              _attachments?: unknown;
-            };
-          void [_rev, _meta, _deleted, _attachments];
-          return { id: event.documentId, track: structuredClone(track) as Track };
-        }),
       );
     },
 

@@ -226,51 +226,6 @@ export class JobSession {
     return this.frames[this.frame];
   }
 
-  /**
-   * Follows the job's documents as they change elsewhere (another tab, or another device through
-   * replication) and shows those changes. Edits from here are never overtaken by older states:
-   * an object is replaced only by a newer version, and removed only by a newer tombstone. Remote
-   * changes are not undo steps. Returns the unsubscribe function.
-   */
-  watch(): () => void {
-    const frames = this.repo.annotations.changes$(this.job.id).subscribe((change) => {
-      let changed = false;
-      for (const [id, remote] of Object.entries(change.objects)) {
-        const local = this.records[id];
-        if (local && local.updated_date >= remote.updated_date) continue;
-        if (local) this.unindex(local);
-        this.records[id] = remote;
-        this.index(remote);
-        changed = true;
-      }
-      for (const [id, when] of Object.entries(change.removed)) {
-        const local = this.records[id];
-        if (!local || local.frame !== change.frame || local.updated_date > when) continue;
-        this.unindex(local);
-        delete this.records[id];
-        changed = true;
-      }
-      if (changed) this.version++;
-    });
-    const tracks = this.repo.annotations.trackChanges$(this.job.id).subscribe(({ id, track }) => {
-      const local = this.trackRecords[id];
-      if (track === null) {
-        if (!local) return;
-        delete this.trackRecords[id];
-        this.trackIndex.delete(id);
-      } else {
-        if (local && local.updated_date >= track.updated_date) return;
-        this.trackRecords[id] = track;
-        this.trackIndex.set(track);
-      }
-      this.version++;
-    });
-    return () => {
-      frames.unsubscribe();
-      tracks.unsubscribe();
-    };
-  }
-
   /** Every object of the job by id (reactive through `version`). */
   get objects(): Readonly<RecordMap<FrameObject>> {
     void this.version;
@@ -409,6 +364,11 @@ export class JobSession {
       else if (before) diff.removed[before.id] = { kind: 'track', ...before };
     }
     this.commit(label, diff);
+  }
+
+  /** Adds a whole track made elsewhere (a tracker, an import) as one undo step. */
+  addTrack(track: Track, label = 'Add track'): void {
+    this.replaceTracks(label, [{ after: { ...track, job_id: this.job.id } }]);
   }
 
   /** Makes the current frame a keyframe of a track, or stops it being one (K). */

@@ -232,32 +232,3 @@ describe('JobSession tracks', () => {
     expect(s.objectsOn(7)[0]).toMatchObject({ id: t.id, type: 'mask', points: [4, 0, 0, 1, 1] });
   });
 });
-
-describe('JobSession watching the store', () => {
-  it('shows objects and tracks written elsewhere, and never goes back to an older state', async () => {
-    const here = await JobSession.open(repo, jobId);
-    const stop = here.watch();
-    const there = await JobSession.open(repo, jobId);
-    const box = there.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
-    const track = there.drawTrack({ type: 'rectangle', points: [10, 10, 20, 20] }, label);
-    await there.flush();
-    await expect
-      .poll(() =>
-        here
-          .objectsOn(0)
-          .map((o) => o.id)
-          .sort(),
-      )
-      .toEqual([box.id, track.id].sort());
-    // A newer local edit is not replaced by the older stored version.
-    here.update(box.id, (o) => ({ ...o, occluded: true }), 'Occlude');
-    await here.flush();
-    expect(here.get(box.id)?.kind === 'shape' && here.get(box.id)).toMatchObject({ occluded: true });
-    there.remove(box.id);
-    there.remove(track.id);
-    await there.flush();
-    // Removals made there after the edit here win: both objects go.
-    await expect.poll(() => here.objectsOn(0).map((o) => o.id)).toEqual([]);
-    stop();
-  });
-});
