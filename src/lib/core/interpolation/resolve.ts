@@ -203,6 +203,74 @@ interface Entry {
   order: number;
   /** Keyframe frames in a typed array: the binary search stays in one small block of memory. */
   frames: Int32Array;
+  /** Rectangle tracks: the keyframes packed in typed arrays (see `packRectangles`), else null. */
+  rect: PackedRectangles | null;
+}
+
+/**
+ * A rectangle track's keyframes side by side in memory: `[xtl, ytl, xbr, ybr, rotation]` per
+ * keyframe, flags (1 outside, 2 occluded) and z-orders. Resolving a frame then reads two
+ * neighbouring rows instead of chasing two keyframe objects and their point arrays.
+ */
+interface PackedRectangles {
+  values: Float64Array;
+  flags: Uint8Array;
+  z: Int32Array;
+  attributes: AttributeValue[][];
+}
+
+function packRectangles(track: Track): PackedRectangles | null {
+  if (track.elements.length > 0) return null;
+  const n = track.shapes.length;
+  const values = new Float64Array(n * 5);
+  const flags = new Uint8Array(n);
+  const z = new Int32Array(n);
+  const attributes: AttributeValue[][] = new Array<AttributeValue[]>(n);
+  for (let k = 0; k < n; k++) {
+    const s = track.shapes[k]!;
+    if (s.type !== 'rectangle' || s.points.length !== 4) return null;
+    values.set(s.points, k * 5);
+    values[k * 5 + 4] = s.rotation;
+    flags[k] = (s.outside ? 1 : 0) | (s.occluded ? 2 : 0);
+    z[k] = s.z_order;
+    attributes[k] = s.attributes;
+  }
+  return { values, flags, z, attributes };
+}
+
+/** The rectangle of a packed track on `frame`, `i` being the keyframe at or before it (not outside). */
+function packedState(entry: Entry, rect: PackedRectangles, i: number, frame: number): ResolvedShape {
+  const v = rect.values;
+  const a = i * 5;
+  const keyframe = entry.frames[i] === frame;
+  let points: number[];
+  let rotation: number;
+  if (keyframe || i + 1 >= entry.frames.length) {
+    points = [v[a]!, v[a + 1]!, v[a + 2]!, v[a + 3]!];
+    rotation = v[a + 4]!;
+  } else {
+    const b = a + 5;
+    const left = entry.frames[i]!;
+    const offset = (frame - left) / (entry.frames[i + 1]! - left);
+    points = [
+      v[a]! + (v[b]! - v[a]!) * offset,
+      v[a + 1]! + (v[b + 1]! - v[a + 1]!) * offset,
+      v[a + 2]! + (v[b + 2]! - v[a + 2]!) * offset,
+      v[a + 3]! + (v[b + 3]! - v[a + 3]!) * offset,
+    ];
+    rotation = interpolateRotation(v[a + 4]!, v[b + 4]!, offset);
+  }
+  return {
+    type: 'rectangle',
+    frame,
+    occluded: (rect.flags[i]! & 2) !== 0,
+    outside: false,
+    z_order: rect.z[i]!,
+    rotation,
+    points,
+    attributes: rect.attributes[i]!,
+    keyframe,
+  };
 }
 
 function searchFrames(frames: Int32Array, target: number): number {
@@ -284,8 +352,9 @@ export class TrackIndex {
     const order = previous?.order ?? this.nextOrder++;
     const frames = new Int32Array(track.shapes.length);
     for (let k = 0; k < frames.length; k++) frames[k] = track.shapes[k]!.frame;
-    if (range === null) this.entries.set(track.id, { track, start: 1, end: 0, order, frames });
-    else this.entries.set(track.id, { track, start: range[0], end: range[1], order, frames });
+    const rect = this.options.points ? null : packRectangles(track);
+    if (range === null) this.entries.set(track.id, { track, start: 1, end: 0, order, frames, rect });
+    else this.entries.set(track.id, { track, start: range[0], end: range[1], order, frames, rect });
     this.dirty = true;
   }
 
@@ -366,7 +435,14 @@ export class TrackIndex {
         continue;
       }
       const i = searchFrames(e.frames, frame);
-      if (i < 0 || track.shapes[i]!.outside) continue;
+      if (i < 0) continue;
+      const rect = e.rect;
+      if (rect !== null) {
+        if ((rect.flags[i]! & 1) === 0)
+          out.push({ track, shape: packedState(e, rect, i, frame), elements: NO_ELEMENTS });
+        continue;
+      }
+      if (track.shapes[i]!.outside) continue;
       out.push({ track, shape: stateFrom(track.shapes, i, frame, this.options), elements: NO_ELEMENTS });
     }
     return out;
