@@ -225,8 +225,16 @@ describe('two devices share an organization workspace through the server', () =>
     await b.context.setOffline(false);
     await waitSynced(b.page);
 
-    await waitForObjects(a.page, 1);
-    expect(await labelsOnFrame(a.page)).toEqual(['person']);
+    // The drawing and the label change may arrive in two pushes: wait for the label too.
+    await expect
+      .poll(
+        async () => {
+          await openJob(a.page);
+          return labelsOnFrame(a.page);
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toEqual(['person']);
   });
 
   it('both edit different objects on the same frame offline, and both edits survive', async () => {
