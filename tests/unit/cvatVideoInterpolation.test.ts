@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { shapeStateAt } from '$lib/core/interpolation';
+import { CUBOID_KEYS } from '$lib/formats/cvat/read';
 import type { ShapeType, TrackedShape } from '$lib/core/types';
 
 const ROOT = join('..', 'shared', 'assets', 'cvat_video_1.1');
@@ -43,25 +44,7 @@ const parser = new XMLParser({
 function pointsOf(tag: string, row: Row): number[] {
   if (tag === 'box') return [row.xtl, row.ytl, row.xbr, row.ybr].map(Number);
   if (tag === 'ellipse') return [row.cx, row.cy, row.rx, row.ry].map(Number);
-  if (tag === 'cuboid')
-    return [
-      'xtl1',
-      'ytl1',
-      'xbl1',
-      'ybl1',
-      'xtr1',
-      'ytr1',
-      'xbr1',
-      'ybr1',
-      'xtl2',
-      'ytl2',
-      'xbl2',
-      'ybl2',
-      'xtr2',
-      'ytr2',
-      'xbr2',
-      'ybr2',
-    ].map((k) => Number(row[k]));
+  if (tag === 'cuboid') return CUBOID_KEYS.map((k) => Number(row[k]));
   return (row.points ?? '')
     .split(';')
     .filter(Boolean)

@@ -7,7 +7,7 @@
  * Attributes: a label's mutable attributes live on each keyframe, the others on the track.
  */
 import { newId, now } from './ids';
-import { keyframeIndexAt, shapeStateAt, trackRange, type ResolvedShape } from './interpolation';
+import { keyframeIndexAt, shapeStateAt, type ResolvedShape } from './interpolation';
 import { defaultAttributeValues, type DrawnGeometry } from './shapes';
 import type {
   AttributeValue,
@@ -403,13 +403,4 @@ export function mergeIntoTrack(
       shapes: [...elementFrames[k]!.values()].sort((a, b) => a.frame - b.frame),
     })),
   };
-}
-
-/** The frames on which a track can be seen, clipped to a job. */
-export function trackFrames(track: Track, start: number, stop: number): [number, number] | null {
-  const range = trackRange(track);
-  if (!range) return null;
-  const a = Math.max(start, range[0]);
-  const b = Math.min(stop, range[1]);
-  return a <= b ? [a, b] : null;
 }

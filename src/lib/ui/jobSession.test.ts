@@ -1,10 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '$lib/core/ids';
-import type { FrameMeta, LabelSpec } from '$lib/core/types';
-import { BlobDatabase } from '$lib/store/blobs';
-import { createRepository, openWorkspace, type Repository, type Workspace } from '$lib/store';
+import type { LabelSpec } from '$lib/core/types';
+import type { Repository, Workspace } from '$lib/store';
 import { JobSession } from './jobSession.svelte';
+import { createTestJob } from './testJob';
 
 const label: LabelSpec = {
   id: 'car',
@@ -18,25 +17,12 @@ const label: LabelSpec = {
   svg: '',
 };
 
-const frames: FrameMeta[] = Array.from({ length: 4 }, (_, i) => ({
-  name: `f${i}.jpg`,
-  width: 100,
-  height: 80,
-  blob: 'b'.repeat(64),
-  mime: 'image/jpeg',
-  related_files: 0,
-}));
-
 let workspace: Workspace;
 let repo: Repository;
 let jobId: string;
 
 beforeEach(async () => {
-  workspace = await openWorkspace(newId(), { storage: 'memory' });
-  repo = createRepository(workspace, { blobs: new BlobDatabase(`blobs_${newId()}`) });
-  const project = await repo.projects.create({ name: 'p', labels: [label] });
-  const { jobs } = await repo.tasks.create({ project_id: project.id, name: 't', frames, segment_size: 0 });
-  jobId = jobs[0]!.id;
+  ({ workspace, repo, jobId } = await createTestJob([label], 4));
 });
 
 afterEach(async () => {

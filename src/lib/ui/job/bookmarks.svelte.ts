@@ -27,12 +27,4 @@ export class Bookmarks {
     else this.frames.add(frame);
     localStorage.setItem(this.key, JSON.stringify(this.sorted));
   }
-
-  /** The next bookmark after `frame` (or before it, `direction` −1), wrapping around. */
-  next(frame: number, direction: 1 | -1): number | null {
-    const list = this.sorted;
-    if (list.length === 0) return null;
-    if (direction === 1) return list.find((f) => f > frame) ?? list[0]!;
-    return [...list].reverse().find((f) => f < frame) ?? list[list.length - 1]!;
-  }
 }
