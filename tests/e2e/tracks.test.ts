@@ -198,4 +198,26 @@ describe('track mode', () => {
     await goToFrame(29);
     expect(await rows()).toContain(mask);
   });
+
+  it('joins two masks into one (J)', async () => {
+    await goToFrame(2);
+    await page.getByTestId('draw-mode-shape').click();
+    const before = (await rows()).length;
+    // Two masks side by side become one.
+    for (const from of [0.55, 0.7] as const) {
+      await page.getByTestId('tool-mask').click();
+      await page.getByTestId('mask-controls').waitFor();
+      await drag([from, 0.6], [from + 0.1, 0.62]);
+      await page.getByTestId('mask-finish').click();
+      await expect.poll(() => page.getByTestId('mask-controls').count()).toBe(0);
+    }
+    await expect.poll(rows).toHaveLength(before + 2);
+    await page.keyboard.press('j');
+    await page.getByTestId('edit-mode').waitFor();
+    await pointer.click(0.6, 0.61);
+    await pointer.click(0.75, 0.61);
+    await expect.poll(() => page.getByTestId('edit-mode').textContent()).toContain('2 selected');
+    await page.keyboard.press('j');
+    await expect.poll(rows).toHaveLength(before + 1);
+  });
 });
