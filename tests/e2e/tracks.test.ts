@@ -220,4 +220,28 @@ describe('track mode', () => {
     await page.keyboard.press('j');
     await expect.poll(rows).toHaveLength(before + 1);
   });
+
+  it('slices the selected polygon along a drawn line (Alt+J)', async () => {
+    await goToFrame(3);
+    await page.getByTestId('draw-mode-shape').click();
+    await page.getByTestId('tool-polygon').click();
+    for (const [x, y] of [
+      [0.1, 0.5],
+      [0.4, 0.5],
+      [0.4, 0.8],
+      [0.1, 0.8],
+    ] as const)
+      await pointer.click(x, y);
+    await page.keyboard.press('n');
+    await saved();
+    const before = (await rows()).length;
+    // The new polygon is selected: Alt+J goes straight to drawing the cut across it.
+    await page.keyboard.press('Alt+j');
+    await page.getByTestId('edit-mode').waitFor();
+    await pointer.click(0.25, 0.45);
+    await pointer.click(0.25, 0.85);
+    await page.keyboard.press('n');
+    await expect.poll(rows).toHaveLength(before + 1);
+    expect(await page.getByTestId('edit-mode').count()).toBe(0);
+  });
 });
