@@ -254,20 +254,88 @@ function newerDate(a: Timestamp | undefined, b: Timestamp | undefined): Timestam
 
 type Merge<T> = (master: Replicated<T>, fork: Replicated<T>, base?: Replicated<T>) => MergeResult<T>;
 
-function handlerFrom<T>(merge: Merge<T>): RxConflictHandler<T> {
+/**
+ * What this device knows about its own past writes whose outcome it never learnt (a push cut
+ * off by the network after the server stored it; see src/lib/sync/sentLedger.ts).
+ */
+export interface OwnWrites {
+  /** Whether this device sent exactly this state of the document. */
+  sentDoc(docId: string, state: object): Promise<boolean>;
+  /** Whether this device sent exactly this state of an object of a frame document. */
+  sentObject(docId: string, objectId: string, object: object): Promise<boolean>;
+}
+
+let ownWrites: OwnWrites | null = null;
+
+/** Sets (or clears) the record of this device's uncertain pushes that merges consult. */
+export function setOwnWrites(writes: OwnWrites | null): void {
+  ownWrites = writes;
+}
+
+/**
+ * The common base of a conflict. RxDB's assumed master state, except where the server's
+ * version is one this device sent itself: then that version is what both sides agree on, and
+ * this device's later edits simply follow it.
+ */
+async function baseOf(
+  kind: 'frame' | 'doc',
+  input: RxConflictHandlerInput<unknown>,
+): Promise<Replicated<unknown> | undefined> {
+  const master = input.realMasterState as Replicated<{ id?: string }>;
+  const assumed = input.assumedMasterState as Replicated<unknown> | undefined;
+  const writes = ownWrites;
+  const docId = typeof master.id === 'string' ? master.id : undefined;
+  if (!writes || docId === undefined) return assumed;
+  if (await writes.sentDoc(docId, master)) return master;
+  if (kind !== 'frame' || master._deleted) return assumed;
+  const frame = master as unknown as Replicated<FrameDoc>;
+  const known = assumed as Replicated<FrameDoc> | undefined;
+  let objects: FrameDoc['objects'] | undefined;
+  for (const [id, object] of Object.entries(frame.objects)) {
+    if (!(await writes.sentObject(docId, id, object))) continue;
+    objects ??= { ...(known && !known._deleted ? known.objects : {}) };
+    objects[id] = object;
+  }
+  if (!objects) return assumed;
+  const base: Replicated<FrameDoc> = { ...(known ?? { ...frame, removed: {} }), objects, _deleted: false };
+  return base;
+}
+
+/**
+ * The base each resolved conflict was merged against, by handler input (RxDB hands the same
+ * input object to the conflict events), so that the log sees exactly what the merge saw.
+ */
+const basesUsed = new WeakMap<object, Replicated<unknown> | undefined>();
+
+async function baseFor(
+  kind: 'frame' | 'doc',
+  input: RxConflictHandlerInput<unknown>,
+): Promise<Replicated<unknown> | undefined> {
+  if (basesUsed.has(input)) return basesUsed.get(input);
+  const base = await baseOf(kind, input);
+  basesUsed.set(input, base);
+  return base;
+}
+
+function handlerFrom<T>(kind: 'frame' | 'doc', merge: Merge<T>): RxConflictHandler<T> {
   return {
     isEqual: (a, b) => deepEqual(a, b),
-    resolve: async ({ realMasterState, newDocumentState, assumedMasterState }) =>
-      merge(realMasterState, newDocumentState, assumedMasterState).doc,
+    resolve: async (input) =>
+      merge(
+        input.realMasterState,
+        input.newDocumentState,
+        (await baseFor(kind, input as RxConflictHandlerInput<unknown>)) as Replicated<T> | undefined,
+      ).doc,
   };
 }
 
 /** Field-level merge handler for documents with an `updated_date`. */
 export function lastWriterWinsConflictHandler<T extends Dated>(): RxConflictHandler<T> {
-  return handlerFrom<T>(mergeDocsWithCollisions);
+  return handlerFrom<T>('doc', mergeDocsWithCollisions);
 }
 
 export const frameConflictHandler: RxConflictHandler<FrameDoc> = handlerFrom<FrameDoc>(
+  'frame',
   mergeFrameDocsWithCollisions,
 );
 
@@ -275,18 +343,21 @@ export const frameConflictHandler: RxConflictHandler<FrameDoc> = handlerFrom<Fra
  * The collisions a conflict handler resolved, recomputed from its input (the merge is pure and
  * deterministic, so this matches what was written). `collection` picks the merge.
  */
-export function collisionsOf(collection: string, input: RxConflictHandlerInput<unknown>): Collision[] {
-  const { realMasterState, newDocumentState, assumedMasterState } = input;
+export async function collisionsOf(
+  collection: string,
+  input: RxConflictHandlerInput<unknown>,
+): Promise<Collision[]> {
+  const { realMasterState, newDocumentState } = input;
   if (collection === 'frame') {
     return mergeFrameDocsWithCollisions(
       realMasterState as Replicated<FrameDoc>,
       newDocumentState as Replicated<FrameDoc>,
-      assumedMasterState as Replicated<FrameDoc> | undefined,
+      (await baseFor('frame', input)) as Replicated<FrameDoc> | undefined,
     ).collisions;
   }
   return mergeDocsWithCollisions(
     realMasterState as Replicated<Dated>,
     newDocumentState as Replicated<Dated>,
-    assumedMasterState as Replicated<Dated> | undefined,
+    (await baseFor('doc', input)) as Replicated<Dated> | undefined,
   ).collisions;
 }

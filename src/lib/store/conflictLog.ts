@@ -24,7 +24,7 @@ export function createConflictLogStore(db: WorkspaceDatabase): ConflictLogStore 
     async recordResolved(name, input) {
       const state = input.newDocumentState as { id?: string };
       const docId = String(state.id ?? '');
-      const collisions = collisionsOf(name, input);
+      const collisions = await collisionsOf(name, input);
       if (collisions.length === 0) return 0;
       const stamp = now();
       // The id is derived from what collided, so resolving the same conflict twice logs it once.

@@ -13,8 +13,14 @@
 import { addRxPlugin, type RxCollection } from 'rxdb';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
-import { createConflictLogStore, REPLICATED_COLLECTIONS, type WorkspaceDatabase } from '../store/sync';
+import {
+  createConflictLogStore,
+  REPLICATED_COLLECTIONS,
+  setOwnWrites,
+  type WorkspaceDatabase,
+} from '../store/sync';
 import type { Collection } from './api';
+import { sentLedgerFor } from './sentLedger';
 import { SyncStatusTracker, type SyncStatus } from './status';
 import { createTransport, type Outcome, type Transport } from './transport';
 
@@ -62,6 +68,9 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
   const batchSize = options.batchSize ?? 500;
   const tracker = new SyncStatusTracker(options.workspaceId);
   const conflictLog = createConflictLogStore(db);
+  // Pushes cut off in flight, so that this device's own stored writes are not taken for collisions.
+  const ledger = sentLedgerFor(options.workspaceId);
+  setOwnWrites(ledger);
   const transports: Transport[] = [];
   const states: RxCouchDBReplicationState<unknown>[] = [];
   const cleanups: (() => void)[] = [];
@@ -121,6 +130,8 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
       longpoll: hot.has(name),
       pollIntervalMs: options.pollIntervalMs ?? 2000,
       report,
+      onUncertainPush: (body) => ledger.recordUncertain(body),
+      onConfirmedPush: (ids) => ledger.confirm(ids),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     transports.push(transport);
@@ -194,6 +205,7 @@ export function startWorkspaceSync(db: WorkspaceDatabase, options: WorkspaceSync
     },
     async stop() {
       for (const cleanup of cleanups) cleanup();
+      setOwnWrites(null);
       for (const transport of transports) {
         transport.release();
         transport.abortLive();

@@ -18,6 +18,10 @@ export interface TransportOptions {
   longpoll: boolean;
   pollIntervalMs: number;
   report: (outcome: Outcome) => void;
+  /** A push (`_bulk_docs`) failed in flight: the server may or may not have stored its body. */
+  onUncertainPush?: (body: unknown) => void;
+  /** The server confirmed these documents of a push. */
+  onConfirmedPush?: (ids: string[]) => void;
   fetch?: typeof fetch;
 }
 
@@ -45,9 +49,13 @@ export function createTransport(options: TransportOptions): Transport {
       response = await baseFetch(url, { ...init, headers, ...(signal ? { signal } : {}) });
     } catch (error) {
       if (!(signal?.aborted ?? false)) options.report({ kind: 'network', error });
+      if (push && options.onUncertainPush && typeof init?.body === 'string') {
+        options.onUncertainPush(JSON.parse(init.body) as unknown);
+      }
       throw error;
     }
     if (response.ok) {
+      if (push && options.onConfirmedPush) options.onConfirmedPush(await confirmedIds(response));
       options.report({ kind: 'ok', push });
     } else {
       const reason = await reasonOf(response);
@@ -113,6 +121,19 @@ export function createTransport(options: TransportOptions): Transport {
       held = null;
     },
   };
+}
+
+/** The documents a `_bulk_docs` answer says were stored. */
+async function confirmedIds(response: Response): Promise<string[]> {
+  try {
+    const rows = (await response.clone().json()) as unknown;
+    if (!Array.isArray(rows)) return [];
+    return rows
+      .filter((row): row is { id: string; ok: true } => typeof row === 'object' && row?.ok === true)
+      .map((row) => row.id);
+  } catch {
+    return [];
+  }
 }
 
 function jsonResponse(body: unknown): Response {

@@ -113,7 +113,7 @@ describe('three-way merge of other documents', () => {
     expect(collisions).toEqual([expect.objectContaining({ fields: ['name'], loserSide: 'master' })]);
   });
 
-  it('recomputes the collisions of a resolved conflict from the handler input', () => {
+  it('recomputes the collisions of a resolved conflict from the handler input', async () => {
     const mine = frame({ a: rectangle('a', 0, T2, 7) }, {}, T2);
     const theirs = frame({ a: rectangle('a', 0, T3, 8) }, {}, T3);
     const input = {
@@ -121,7 +121,7 @@ describe('three-way merge of other documents', () => {
       newDocumentState: mine,
       assumedMasterState: frame({ a: rectangle('a', 0, T1, 1) }),
     };
-    expect(collisionsOf('frame', input)).toHaveLength(1);
-    expect(collisionsOf('project', { realMasterState: base, newDocumentState: base })).toEqual([]);
+    expect(await collisionsOf('frame', input)).toHaveLength(1);
+    expect(await collisionsOf('project', { realMasterState: base, newDocumentState: base })).toEqual([]);
   });
 });

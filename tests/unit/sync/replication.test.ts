@@ -206,6 +206,59 @@ describe('workspace replication through the sync server', () => {
     expect(JSON.parse(log[0]!.lost)).toMatchObject({ points: [10, 0, 20, 10], occluded: true });
   });
 
+  it("takes a push cut off after the server stored it as this device's own write, not as a collision", async () => {
+    const jobs = couch(server, alice, workspaceId, 'job');
+    const frames = couch(server, alice, workspaceId, 'frame');
+    await jobs.put('job-g', job('job-g', null));
+    await frames.put(
+      'job-g:0',
+      frameBody('job-g', 0, { a: rectangle('a', 0, T1, 1), b: rectangle('b', 0, T1, 50) }),
+    );
+
+    // The connection drops after the server answered the next push: the answer never arrives.
+    let cutNextPush = false;
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (cutNextPush && url.includes('/_bulk_docs')) {
+        cutNextPush = false;
+        throw new TypeError('Failed to fetch');
+      }
+      return response;
+    };
+    device = await openDevice(server, workspaceId, bob);
+    device.connect({ fetch: cutting });
+    const repo = device.repo;
+    await eventually(
+      'the frame',
+      async () => (await repo.annotations.objectsOnFrame('job-g', 0)).length === 2,
+    );
+
+    cutNextPush = true;
+    const [a0] = (await repo.annotations.objectsOnFrame('job-g', 0)).filter((o) => o.id === 'a');
+    const a1 = rectangle('a', 0, T2, 10);
+    await repo.annotations.applyDiff('job-g', { added: {}, updated: { a: [a0!, a1] }, removed: {} });
+    await eventually('the first edit stored on the server', async () => {
+      return leftEdge(await frames.get<FrameDoc>('job-g:0'), 'a') === 10 && !cutNextPush;
+    });
+    await device.disconnect();
+
+    // Offline: this device moves `a` again, and another device moves `b` on the server.
+    const a2 = rectangle('a', 0, T3, 20);
+    await repo.annotations.applyDiff('job-g', { added: {}, updated: { a: [a1, a2] }, removed: {} });
+    const stored = (await frames.get<FrameDoc>('job-g:0'))!;
+    await frames.put('job-g:0', { ...stored, objects: { ...stored.objects, b: rectangle('b', 0, T3, 60) } });
+
+    device.connect({ fetch: cutting });
+    await eventually('both moves on the server', async () => {
+      const doc = await frames.get<FrameDoc>('job-g:0');
+      return leftEdge(doc, 'a') === 20 && leftEdge(doc, 'b') === 60;
+    });
+    await device.sync!.awaitInSync();
+    const log = await device.workspace.db.conflict.find().exec();
+    expect(log.map((entry) => entry.toJSON())).toEqual([]);
+  });
+
   it('pauses on a revoked token with a clear message, keeps local edits and pushes them after a new sign-in', async () => {
     const jobs = couch(server, alice, workspaceId, 'job');
     const frames = couch(server, alice, workspaceId, 'frame');
