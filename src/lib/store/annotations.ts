@@ -1,5 +1,5 @@
 import type { BulkWriteRow, RxDocumentData, RxStorageWriteError } from 'rxdb';
-import { filter, map, type Observable } from 'rxjs';
+import { filter, map, merge, type Observable } from 'rxjs';
 import type { Diff } from '../core/diff';
 import { now } from '../core/ids';
 import type { FrameObject, Id, Timestamp, Track } from '../core/types';
@@ -25,6 +25,14 @@ export interface FrameChange {
   removed: Record<Id, Timestamp>;
 }
 
+/**
+ * A stored document of a job changed (an edit here, another tab, or replication). The states
+ * are the stored ones, not copies: read them, never change them.
+ */
+export type JobChange =
+  | { kind: 'frame'; frame: number; objects: Readonly<Record<Id, FrameObject>> }
+  | { kind: 'track'; id: Id; track: Readonly<Track> | null };
+
 export interface AnnotationStore {
   loadJob(jobId: Id): Promise<JobAnnotations>;
   objectsOnFrame(jobId: Id, frame: number): Promise<FrameObject[]>;
@@ -40,7 +48,11 @@ export interface AnnotationStore {
   replaceFrames(jobId: Id, objects: readonly FrameObject[]): Promise<void>;
   /** Emits the new objects of a frame each time one of the job's frame documents changes. */
   changes$(jobId: Id): Observable<FrameChange>;
+  /** Every change to the job's frame and track documents, without copying them. */
+  jobChanges$(jobId: Id): Observable<JobChange>;
   tracksOfJob(jobId: Id): Promise<Track[]>;
+  /** One track as stored, or undefined when there is none (or it was removed). */
+  getTrack(id: Id): Promise<Track | undefined>;
   putTracks(tracks: readonly Track[]): Promise<void>;
   removeTracks(ids: readonly Id[]): Promise<void>;
 }
@@ -201,6 +213,31 @@ export function createAnnotationStore(db: WorkspaceDatabase): AnnotationStore {
           removed: event.operation === 'DELETE' ? {} : { ...event.documentData.removed },
         })),
       );
+    },
+
+    jobChanges$(jobId) {
+      const frames = db.frame.$.pipe(
+        filter((event) => event.documentData.job_id === jobId),
+        map((event): JobChange => ({
+          kind: 'frame',
+          frame: event.documentData.frame,
+          objects: event.operation === 'DELETE' ? {} : event.documentData.objects,
+        })),
+      );
+      const tracks = db.track.$.pipe(
+        filter((event) => event.documentData.job_id === jobId),
+        map((event): JobChange => ({
+          kind: 'track',
+          id: event.documentId,
+          track: event.operation === 'DELETE' ? null : event.documentData,
+        })),
+      );
+      return merge(frames, tracks);
+    },
+
+    async getTrack(id) {
+      const doc = await db.track.findOne(id).exec();
+      return doc ? doc.toMutableJSON() : undefined;
     },
 
     async tracksOfJob(jobId) {

@@ -7,7 +7,7 @@ export {
   type Workspace,
 } from './database';
 export { createRepository, type HistoryStore, type Repository, type RepositoryOptions } from './repository';
-export type { AnnotationDiff, AnnotationStore, FrameChange, JobAnnotations } from './annotations';
+export type { AnnotationDiff, AnnotationStore, FrameChange, JobAnnotations, JobChange } from './annotations';
 export type { JobPatch, JobStore } from './jobs';
 export type { MediaStore } from './media';
 export type { NewProject, ProjectPatch, ProjectStore } from './projects';

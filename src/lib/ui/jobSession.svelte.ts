@@ -33,7 +33,9 @@ import type {
   Task,
   Track,
 } from '$lib/core/types';
-import type { Repository } from '$lib/store';
+import { deepEqual } from 'rxdb';
+import type { JobChange, Repository } from '$lib/store';
+import { share, type Observable } from 'rxjs';
 
 type SaveState = 'saved' | 'saving' | 'error';
 
@@ -147,6 +149,15 @@ export class JobSession {
   private clipboard: FrameObject[] = [];
   private history: History<JobRecord>;
   private writes: Promise<void> = Promise.resolve();
+  /** Bumped by every edit here; a refresh read during an edit is thrown away and redone. */
+  private writeGeneration = 0;
+  /** Frames and tracks whose stored state differs from what the session shows (see watch). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly staleFrames = new Set<number>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly staleTracks = new Set<Id>();
+  private refreshing = false;
+  private watching = false;
 
   private constructor(
     private repo: Repository,
@@ -179,7 +190,32 @@ export class JobSession {
     this.syncHistoryState();
   }
 
-  static async open(repo: Repository, jobId: Id): Promise<JobSession> {
+  /**
+   * Opens a job. With `watch`, changes made elsewhere are followed from before the job is read
+   * (nothing written in between is missed); `stopWatching` ends that.
+   */
+  static async open(repo: Repository, jobId: Id, options: { watch?: boolean } = {}): Promise<JobSession> {
+    const early: JobChange[] = [];
+    const changes = options.watch ? repo.annotations.jobChanges$(jobId).pipe(share()) : null;
+    const buffering = changes?.subscribe((change) => early.push(change));
+    try {
+      const session = await JobSession.read(repo, jobId);
+      if (changes) session.stopFollowing = session.follow(changes, early);
+      return session;
+    } finally {
+      buffering?.unsubscribe();
+    }
+  }
+
+  /** Stops following changes made elsewhere (see `open`). */
+  stopWatching(): void {
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
+  }
+
+  private stopFollowing: (() => void) | undefined;
+
+  private static async read(repo: Repository, jobId: Id): Promise<JobSession> {
     const job = await repo.jobs.get(jobId);
     if (!job) throw new Error('This job does not exist in this workspace.');
     const task = await repo.tasks.get(job.task_id);
@@ -220,6 +256,119 @@ export class JobSession {
 
   get labels(): LabelSpec[] {
     return this.project.labels;
+  }
+
+  /**
+   * Shows the changes other tabs and other devices (through replication) make to this job
+   * while it is open. The store is the truth once this session's own writes have landed: a
+   * change that differs from what is shown marks its frame or track stale, and when no edit of
+   * this session is being written the stale ones are read back and shown. This session's own
+   * edits therefore never flicker back to an older state, and undo works as before (a change
+   * from elsewhere is not an undo step). Returns the function that stops watching.
+   */
+  private follow(changes: Observable<JobChange>, missed: readonly JobChange[]): () => void {
+    this.watching = true;
+    const onChange = (change: JobChange) => {
+      if (change.kind === 'frame') {
+        if (this.frameShows(change.frame, change.objects)) return;
+        this.staleFrames.add(change.frame);
+      } else {
+        const mine = this.trackRecords[change.id];
+        if (change.track === null ? mine === undefined : mine !== undefined && sameRecord(mine, change.track))
+          return;
+        this.staleTracks.add(change.id);
+      }
+      void this.refreshStale();
+    };
+    const subscription = changes.subscribe(onChange);
+    for (const change of missed) onChange(change);
+    return () => {
+      this.watching = false;
+      subscription.unsubscribe();
+    };
+  }
+
+  /** Whether the session shows exactly these stored objects on `frame`. */
+  private frameShows(frame: number, stored: Readonly<Record<Id, FrameObject>>): boolean {
+    let shown = 0;
+    for (const id of this.frameIndex.get(frame) ?? []) if (this.records[id]?.frame === frame) shown++;
+    let count = 0;
+    for (const [id, object] of Object.entries(stored)) {
+      const mine = this.records[id];
+      if (!mine || mine.frame !== frame || !sameRecord(mine, object)) return false;
+      count++;
+    }
+    return count === shown;
+  }
+
+  /** Reads the stale frames and tracks back from the store once this session's writes are done. */
+  private async refreshStale(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      while (this.watching && (this.staleFrames.size > 0 || this.staleTracks.size > 0)) {
+        let writes: Promise<void>;
+        do {
+          writes = this.writes;
+          await writes;
+        } while (writes !== this.writes);
+        const generation = this.writeGeneration;
+        const frames = [...this.staleFrames];
+        const trackIds = [...this.staleTracks];
+        this.staleFrames.clear();
+        this.staleTracks.clear();
+        const [objects, tracks] = await Promise.all([
+          Promise.all(frames.map((f) => this.repo.annotations.objectsOnFrame(this.job.id, f))),
+          Promise.all(trackIds.map((id) => this.repo.annotations.getTrack(id))),
+        ]);
+        if (generation !== this.writeGeneration) {
+          // An edit was made while reading: read again after it has landed.
+          for (const f of frames) this.staleFrames.add(f);
+          for (const id of trackIds) this.staleTracks.add(id);
+          continue;
+        }
+        if (!this.watching) return;
+        frames.forEach((frame, i) => this.showStoredFrame(frame, objects[i]!));
+        trackIds.forEach((id, i) => this.showStoredTrack(id, tracks[i]));
+        this.version++;
+      }
+    } catch (error) {
+      console.error('The job could not be refreshed with changes made elsewhere:', error);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private showStoredFrame(frame: number, stored: FrameObject[]): void {
+    // A local lookup, not state: `version` is what the view reacts to.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const keep = new Set(stored.map((o) => o.id));
+    for (const id of [...(this.frameIndex.get(frame) ?? [])]) {
+      const mine = this.records[id];
+      if (mine?.frame === frame && !keep.has(id)) {
+        this.unindex(mine);
+        delete this.records[id];
+      }
+    }
+    for (const object of stored) {
+      const mine = this.records[object.id];
+      if (mine && sameRecord(mine, object)) continue;
+      if (mine) this.unindex(mine);
+      this.records[object.id] = object;
+      this.index(object);
+    }
+  }
+
+  private showStoredTrack(id: Id, stored: Track | undefined): void {
+    if (!stored) {
+      delete this.trackRecords[id];
+      this.trackIndex.delete(id);
+      return;
+    }
+    const mine = this.trackRecords[id];
+    if (mine && sameRecord(mine, stored)) return;
+    this.trackRecords[id] = stored;
+    this.trackIndex.set(stored);
   }
 
   get frameMeta(): FrameMeta | undefined {
@@ -709,12 +858,14 @@ export class JobSession {
       this.trackRecords[id] = track;
       this.trackIndex.set(track);
     }
+    // The shown record is unindexed rather than the diff's: a change from elsewhere may have
+    // replaced it since the diff was recorded.
     for (const [id, object] of Object.entries(objects.removed)) {
-      this.unindex(object);
+      this.unindex(this.records[id] ?? object);
       delete this.records[id];
     }
     for (const [id, [before, after]] of Object.entries(objects.updated)) {
-      this.unindex(before);
+      this.unindex(this.records[id] ?? before);
       this.records[id] = after;
       this.index(after);
     }
@@ -744,6 +895,7 @@ export class JobSession {
       ...Object.values(tracks.updated).map(([, a]) => a),
     ].map(trackOf);
     const removedTracks = Object.keys(tracks.removed);
+    this.writeGeneration++;
     this.writes = this.writes
       .then(() => (hasObjects ? this.repo.annotations.applyDiff(this.job.id, objects) : undefined))
       .then(() => (putTracks.length > 0 ? this.repo.annotations.putTracks(putTracks) : undefined))
@@ -765,4 +917,20 @@ export class JobSession {
     this.undoLabel = this.history.peekUndo()?.label ?? '';
     this.redoLabel = this.history.peekRedo()?.label ?? '';
   }
+}
+
+/** Same content, ignoring the store's own fields (`_rev`, `_meta`, `_deleted`, ...). */
+function sameRecord(a: object, b: object): boolean {
+  if (a === b) return true;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const key of Object.keys(y)) {
+    if (key.startsWith('_') || y[key] === undefined) continue;
+    if (!deepEqual(x[key], y[key])) return false;
+    n++;
+  }
+  let m = 0;
+  for (const key of Object.keys(x)) if (!key.startsWith('_') && x[key] !== undefined) m++;
+  return n === m;
 }

@@ -127,4 +127,54 @@ describe('JobSession', () => {
     expect(s.objects[a.id]).toBeDefined();
     expect(s.pinned.has(a.id)).toBe(true);
   });
+
+  it('shows changes made elsewhere while open, without ever reverting its own edits', async () => {
+    const here = await JobSession.open(repo, jobId, { watch: true });
+    const elsewhere = await JobSession.open(repo, jobId);
+    const until = async (what: string, check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!check()) throw new Error(`timed out waiting for ${what}`);
+    };
+
+    const box = elsewhere.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    elsewhere.goTo(1);
+    const track = elsewhere.drawTrack({ type: 'rectangle', points: [0, 0, 8, 8] }, label);
+    await elsewhere.flush();
+    await until('the box', () => here.objects[box.id] !== undefined);
+    await until('the track', () => here.isTrack(track.id));
+    expect(here.canUndo).toBe(false);
+
+    // Bursts of quick edits here: the last one stays shown while the earlier ones are written.
+    for (let burst = 0; burst < 3; burst++) {
+      for (let x = burst * 5 + 1; x <= burst * 5 + 5; x++)
+        here.update(box.id, (o) => ({ ...o, points: [x, 0, x + 5, 5] }) as typeof o, 'Move');
+      const last = burst * 5 + 5;
+      for (let tick = 0; tick < 15; tick++) {
+        await new Promise((r) => setTimeout(r, 2));
+        expect(here.objects[box.id]).toMatchObject({ points: [last, 0, last + 5, 5] });
+      }
+    }
+    here.undo();
+    await here.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(here.objects[box.id]).toMatchObject({ points: [14, 0, 19, 5] });
+    const [stored] = await repo.annotations.objectsOnFrame(jobId, 0);
+    expect(stored).toMatchObject({ points: [14, 0, 19, 5] });
+
+    // A removal and a track edit elsewhere show up here too.
+    elsewhere.remove(box.id);
+    elsewhere.setOutside(track.id, true);
+    await elsewhere.flush();
+    await until('the removal', () => here.objects[box.id] === undefined);
+    await until('the outside track', () => here.trackPosition(track.id, 1)?.outside === true);
+    expect(here.objectsOn(0)).toEqual([]);
+
+    // After stopping, nothing more arrives.
+    here.stopWatching();
+    elsewhere.goTo(2);
+    const late = elsewhere.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    await elsewhere.flush();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(here.objects[late.id]).toBeUndefined();
+  });
 });
