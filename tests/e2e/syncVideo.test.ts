@@ -143,8 +143,23 @@ describe('a video task is shared between two devices', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     expect(await storedBlobs(page)).toEqual([]);
 
+    // Hold the download back a moment: meanwhile the job view says the video is on its way.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/workspaces/*/blobs/*', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(jobUrl);
+    const banner = page.getByTestId('media-download');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.getAttribute('data-phase')).toBe('download');
+    expect(await banner.textContent()).toContain('Downloading the video from the server');
+    expect(await page.getAttribute('[data-shown-frame]', 'data-shown-frame')).toBe('-1');
+    release();
     await frameShown(page, 0);
+    await banner.waitFor({ state: 'detached' });
+    await page.unroute('**/api/workspaces/*/blobs/*');
     const kept = await storedBlobs(page);
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ mime: 'video/mp4', size: statSync(CLIP).size });

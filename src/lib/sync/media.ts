@@ -599,6 +599,8 @@ export function sharedMediaSource(index: SharedMediaIndex, server: BlobServerOpt
       return blob && { blob, sha256: key };
     }
     if (!video.sha256) throw new VideoNotSharedError();
+    // Say at once that a video is coming: the first bytes of a large file may take a while.
+    onProgress({ done: 0, total: 0, mime: video.mime });
     const blob = await downloadBlob(server, video.sha256, {
       mime: video.mime,
       onProgress: (done, total) => onProgress({ done, total, mime: video.mime }),
