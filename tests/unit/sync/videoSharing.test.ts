@@ -9,10 +9,13 @@ import 'fake-indexeddb/auto';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createRxDatabase, type RxCollection } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, now } from '../../../src/lib/core/ids';
 import type { FrameMeta } from '../../../src/lib/core/types';
-import type { MediaChunkDoc } from '../../../src/lib/store';
+import { openWorkspace, workspaceDatabaseName, type MediaChunkDoc } from '../../../src/lib/store';
+import { mediaSchema } from '../../../src/lib/store/schemas';
 import {
   BlobDatabase,
   getBlob,
@@ -277,6 +280,37 @@ describe('video sharing through the sync server', () => {
       setRemoteBlobSource(null);
       await db.delete();
       await device.close();
+    }
+  });
+});
+
+describe('media chunk schema version 1', () => {
+  it('opens chunks stored by version 0 unchanged, and takes a mapping only to a SHA-256', async () => {
+    const workspaceId = newId();
+    const old = await createRxDatabase<{ media: RxCollection<MediaChunkDoc> }>({
+      name: workspaceDatabaseName(workspaceId),
+      storage: getRxStorageMemory(),
+      multiInstance: false,
+    });
+    const { files: _files, ...v0Properties } = mediaSchema.properties;
+    await old.addCollections({
+      media: { schema: { ...mediaSchema, version: 0, properties: v0Properties } as typeof mediaSchema },
+    });
+    const key = 'c'.repeat(64);
+    const stored = chunk('task-old', 0, videoFrames(key, 2));
+    await old.media.insert(stored);
+    await old.close();
+
+    const workspace = await openWorkspace(workspaceId, { storage: 'memory', validate: true });
+    try {
+      const media = workspace.db.media;
+      expect((await media.findOne('task-old:0').exec())?.toJSON()).toEqual(stored);
+      expect(await recordSharedVideo(media, key, 'd'.repeat(64))).toBe(1);
+      expect((await media.findOne('task-old:0').exec())?.toJSON().files).toEqual({ [key]: 'd'.repeat(64) });
+      await expect(recordSharedVideo(media, key, 'not a hash')).rejects.toThrow();
+      expect((await media.findOne('task-old:0').exec())?.toJSON().files).toEqual({ [key]: 'd'.repeat(64) });
+    } finally {
+      await workspace.remove();
     }
   });
 });
