@@ -10,6 +10,7 @@ import { localSource } from '../media/video/sources';
 import { sha256InWorker } from '../workers/hash';
 import {
   BlobUploadQueue,
+  knownVideoHash,
   recordSharedVideo,
   SharedMediaIndex,
   sharedMediaSource,
@@ -116,23 +117,34 @@ export function connectWorkspace(workspace: Workspace): Connection {
       }),
     );
     type Meta = { blob: string; mime: string; related?: string[] };
+    type Chunk = { frames?: Meta[]; files?: Record<string, string> };
     // Images and context images are named by their SHA-256; a video by its content key, which
     // the queue maps to the SHA-256 of its bytes before uploading.
-    const enqueueChunk = (frames: readonly Meta[]) => {
+    const enqueueChunk = (doc: Chunk) => {
+      const frames = doc.frames ?? [];
       const isVideo = (f: Meta) => f.mime.startsWith('video/');
       queue.enqueue(frames.flatMap((f) => [...(isVideo(f) ? [] : [f.blob]), ...(f.related ?? [])]));
-      queue.enqueueVideos(new Set(frames.filter(isVideo).map((f) => f.blob)));
+      const videos = new Set(frames.filter(isVideo).map((f) => f.blob));
+      queue.enqueueVideos(videos);
+      // A chunk that lacks the mapping of a video already shared from here (written later, or
+      // overwritten by an older copy) gets it again.
+      for (const key of videos) {
+        const sha = knownVideoHash(key);
+        if (sha && !doc.files?.[key] && queue.isUploaded(key)) {
+          void recordSharedVideo(workspace.db.media, key, sha).catch(() => undefined);
+        }
+      }
     };
     const sub = workspace.db.media.$.subscribe((event) => {
-      const doc = event.documentData as { frames?: Meta[] } | undefined;
-      if (event.operation !== 'DELETE' && doc?.frames) enqueueChunk(doc.frames);
+      const doc = event.documentData as Chunk | undefined;
+      if (event.operation !== 'DELETE' && doc?.frames) enqueueChunk(doc);
     });
     unsubscribers.push(() => sub.unsubscribe());
     void workspace.db.media
       .find()
       .exec()
       .then((docs) => {
-        for (const doc of docs) enqueueChunk(doc.frames);
+        for (const doc of docs) enqueueChunk(doc.toJSON() as Chunk);
       });
   };
 

@@ -314,6 +314,11 @@ export class BlobUploadQueue {
     void this.run();
   }
 
+  /** Whether this queue knows `key` (a SHA-256 or a video's content key) to be on the server. */
+  isUploaded(key: string): boolean {
+    return this.uploaded.has(key);
+  }
+
   /** Resolves once the queue is empty (or stopped). */
   async idle(): Promise<void> {
     while (!this.stopped && (this.running || this.queue.length > 0)) {
@@ -351,15 +356,26 @@ export class BlobUploadQueue {
   /** The SHA-256 to upload `item` under: its key, or a video's remembered or computed hash. */
   private async hashOf(item: Item, blob: Blob): Promise<string> {
     if (!item.video) return item.key;
-    const known = knownVideoHash(item.key);
-    if (known) return known;
+    return (
+      knownVideoHash(item.key) ??
+      exclusive(`loupe.sync.hash.${item.key}`, async () => {
+        // Another tab may have finished hashing it while this one waited for the lock.
+        const known = knownVideoHash(item.key);
+        if (known) return known;
+        const sha = await this.hashVideo(item.key, blob);
+        rememberVideoHash(item.key, sha);
+        return sha;
+      })
+    );
+  }
+
+  private async hashVideo(key: string, blob: Blob): Promise<string> {
     const hashVideo = this.options.hashVideo;
     if (!hashVideo) throw new BlobTransferError('This device cannot hash videos for sharing.', 0, false);
-    const current = (sent: number) => ({ sha256: item.key, sent, size: blob.size, hashing: true });
+    const current = (sent: number) => ({ sha256: key, sent, size: blob.size, hashing: true });
     this.update({ current: current(0) });
-    let sha: string;
     try {
-      sha = await hashVideo(item.key, blob, (hashed) => this.update({ current: current(hashed) }));
+      return await hashVideo(key, blob, (hashed) => this.update({ current: current(hashed) }));
     } catch (error) {
       throw new BlobTransferError(
         `The video could not be read on this device to share it (${error instanceof Error ? error.message : String(error)}).`,
@@ -367,8 +383,6 @@ export class BlobUploadQueue {
         false,
       );
     }
-    rememberVideoHash(item.key, sha);
-    return sha;
   }
 
   private async run(): Promise<void> {
@@ -464,23 +478,24 @@ export class BlobUploadQueue {
 
 /** Content key → SHA-256 of the videos this device hashed; content keys mean the same anywhere. */
 const VIDEO_HASHES_KEY = 'loupe.sync.videoSha256';
-let videoHashes: Map<string, string> | null = null;
+/** Where localStorage is missing (Node), the memo lives for the process. */
+const videoHashesInMemory = new Map<string, string>();
 
+/** Read afresh each time: another tab of this device may have hashed a video meanwhile. */
 function videoHashMemo(): Map<string, string> {
-  if (videoHashes) return videoHashes;
-  videoHashes = new Map();
-  if (typeof localStorage === 'undefined') return videoHashes;
+  if (typeof localStorage === 'undefined') return videoHashesInMemory;
+  const memo = new Map<string, string>();
   try {
     const parsed: unknown = JSON.parse(localStorage.getItem(VIDEO_HASHES_KEY) ?? '{}');
     if (parsed && typeof parsed === 'object') {
       for (const [key, sha] of Object.entries(parsed as Record<string, unknown>)) {
-        if (typeof sha === 'string' && SHA256_HEX.test(sha)) videoHashes.set(key, sha);
+        if (typeof sha === 'string' && SHA256_HEX.test(sha)) memo.set(key, sha);
       }
     }
   } catch {
     // unreadable: hash again
   }
-  return videoHashes;
+  return memo;
 }
 
 /** The SHA-256 this device computed for a video content key, if it did. */
@@ -495,6 +510,15 @@ export function rememberVideoHash(key: string, sha256: string): void {
   if (typeof localStorage !== 'undefined') {
     localStorage.setItem(VIDEO_HASHES_KEY, JSON.stringify(Object.fromEntries(memo)));
   }
+}
+
+/**
+ * Runs `work` holding a lock of this device (Web Locks), so that two tabs of one workspace do
+ * not hash the same video at the same time; runs it directly where locks are missing.
+ */
+function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? locks.request(name, work) : work();
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
