@@ -117,7 +117,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
       }),
     );
     type Meta = { blob: string; mime: string; related?: string[] };
-    type Chunk = { frames?: Meta[]; files?: Record<string, string> };
+    type Chunk = { frames?: readonly Meta[]; files?: Readonly<Record<string, string>> };
     // Images and context images are named by their SHA-256; a video by its content key, which
     // the queue maps to the SHA-256 of its bytes before uploading.
     const enqueueChunk = (doc: Chunk) => {
@@ -144,7 +144,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
       .find()
       .exec()
       .then((docs) => {
-        for (const doc of docs) enqueueChunk(doc.toJSON() as Chunk);
+        for (const doc of docs) enqueueChunk(doc.toJSON());
       });
   };
 
