@@ -144,7 +144,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
       .find()
       .exec()
       .then((docs) => {
-        for (const doc of docs) enqueueChunk(doc.toJSON());
+        for (const doc of docs) enqueueChunk({ frames: doc.frames, files: doc.files });
       });
   };
 
