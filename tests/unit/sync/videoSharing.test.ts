@@ -25,6 +25,7 @@ import {
 } from '../../../src/lib/store/blobs';
 import {
   BlobUploadQueue,
+  downloadBlob,
   knownVideoHash,
   recordSharedVideo,
   SharedMediaIndex,
@@ -226,6 +227,42 @@ describe('video sharing through the sync server', () => {
       await db.delete();
       await device.close();
     }
+  });
+
+  it('a download cut off half-way resumes with a Range request from the bytes received', async () => {
+    const ranges: (string | null)[] = [];
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const range = new Headers(init?.headers).get('range');
+      ranges.push(range);
+      if (range || !response.body) return response;
+      // The first answer breaks off after about a MiB, as a dropped connection would.
+      const reader = response.body.getReader();
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= 1024 * 1024) return controller.error(new TypeError('connection reset'));
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          sent += value.byteLength;
+          controller.enqueue(value);
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const received: number[] = [];
+    const blob = await downloadBlob(
+      { workspaceId, serverUrl: server.url, token: walt.token, fetch: cutting },
+      trueSha,
+      { mime: 'video/mp4', onProgress: (n) => received.push(n) },
+    );
+    expect(ranges).toHaveLength(2);
+    expect(ranges[0]).toBeNull();
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    expect(Number(/\d+/.exec(ranges[1]!)![0])).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(blob?.size).toBe(video.length);
+    expect(sha256(new Uint8Array(await blob!.arrayBuffer()))).toBe(trueSha);
+    expect(received.at(-1)).toBe(video.length);
   });
 
   it('a video not uploaded yet, or damaged on the server, fails with a clear message and nothing is kept', async () => {
