@@ -3,7 +3,7 @@
  * is hashed, uploaded under its SHA-256 and the mapping from its content key replicates with
  * the task's media. B joins, opens the job: the clip is downloaded on first view, checked and
  * kept, frames decode from it, and after going offline and reloading it still plays from B's
- * own copy.
+ * own copy. A second video whose upload is held back says so on B, and opens once it is up.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { launchBrowser, newContext, type TestContext } from '../helpers/browser'
 import { createProject, createTask, goToFrame } from '../helpers/jobView';
 
 const CLIP = join(ASSETS, 'media/video/cvat/video_1.mp4');
+const LATE_CLIP = join(ASSETS, 'media/video/cvat/video_without_valid_keyframes.mp4');
 const CLIP_SHA = createHash('sha256').update(readFileSync(CLIP)).digest('hex');
 
 let server: TestServer;
@@ -23,6 +24,7 @@ let a: TestContext;
 let b: TestContext;
 let orgId = '';
 let jobUrl = '';
+let projectUrl = '';
 
 async function register(page: Page, name: string): Promise<void> {
   await page.goto(`${server.url}/register`);
@@ -99,6 +101,7 @@ describe('a video task is shared between two devices', () => {
     await expect.poll(() => page.getByTestId('sync-status').getAttribute('data-state')).toBe('online');
 
     await createProject(page, server.url, 'Clips', [{ name: 'car' }]);
+    projectUrl = page.url();
     await createTask(page, 'Clip 1', [{ path: CLIP, mimeType: 'video/mp4' }]);
     jobUrl = new URL((await page.getByTestId('job-link').first().getAttribute('href')) ?? '', server.url)
       .href;
@@ -178,6 +181,61 @@ describe('a video task is shared between two devices', () => {
     await goToFrame(page, 2);
     expect(await page.getByRole('alert').count()).toBe(0);
     await b.context.setOffline(false);
+  });
+
+  it('a video not uploaded yet says so on the other device, and opens there once it is', async () => {
+    // A's device cannot reach the blob endpoints: the task replicates, its video does not.
+    const blobs = '**/api/workspaces/*/blobs/*';
+    await a.page.route(blobs, (route) => route.abort('internetdisconnected'));
+    await a.page.goto(projectUrl);
+    await createTask(a.page, 'Clip 2', [{ path: LATE_CLIP, mimeType: 'video/mp4' }]);
+    const lateJobUrl = new URL(
+      (await a.page.getByTestId('job-link').first().getAttribute('href')) ?? '',
+      server.url,
+    ).href;
+    await waitSynced(a.page);
+
+    await waitSynced(b.page);
+    await b.page.goto(lateJobUrl);
+    const alert = b.page.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toContain(
+      'The video has not been uploaded from the device that created the task yet',
+    );
+    expect(await b.page.getAttribute('[data-shown-frame]', 'data-shown-frame')).toBe('-1');
+
+    // A's connection comes back; its queue picks the upload up again and records the mapping.
+    await a.page.unroute(blobs);
+    await a.context.setOffline(true);
+    await a.context.setOffline(false);
+    await expect
+      .poll(
+        () =>
+          a.page.evaluate(
+            (id) =>
+              (JSON.parse(localStorage.getItem(`loupe.sync.uploaded.${id}`) ?? '[]') as string[]).length,
+            orgId,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(2);
+    await waitSynced(a.page);
+    await expect
+      .poll(
+        async () => {
+          await b.page.goto(lateJobUrl);
+          await b.page
+            .locator('[data-shown-frame="0"]')
+            .or(b.page.getByRole('alert'))
+            .first()
+            .waitFor({ timeout: 30_000 });
+          return b.page.getAttribute('[data-shown-frame]', 'data-shown-frame');
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe('0');
+    await goToFrame(b.page, 5);
+
     expect(a.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
     expect(b.logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
   });
