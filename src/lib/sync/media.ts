@@ -13,7 +13,6 @@
  * records content key → SHA-256 in the `files` of the task's media chunks, so other devices
  * know what to download (`sharedMediaSource`).
  */
-import { createSHA256 } from 'hash-wasm';
 import type { RxCollection } from 'rxdb';
 import { now } from '../core/ids';
 import { sniffImageType } from '../media/imageType';
@@ -102,6 +101,8 @@ export async function streamSha256(
   onProgress?: (hashed: number) => void,
   chunkBytes = HASH_CHUNK_BYTES,
 ): Promise<string> {
+  // Loaded on first use, so that a bundle which imports this module but never hashes stays small.
+  const { createSHA256 } = await import('hash-wasm');
   const hasher = await createSHA256();
   hasher.init();
   const read = (start: number) => blob.slice(start, Math.min(blob.size, start + chunkBytes)).arrayBuffer();
