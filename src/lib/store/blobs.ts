@@ -78,49 +78,119 @@ export async function putBlob(blob: Blob, db: BlobDatabase = blobDatabase()): Pr
   return sha256;
 }
 
-/** Where a blob missing on this device can be fetched from (the sync server), if anywhere. */
-export type RemoteBlobSource = (sha256: string) => Promise<Blob | undefined>;
+/** Bytes fetched from elsewhere, with the SHA-256 they must have. */
+export interface RemoteBlob {
+  blob: Blob;
+  /**
+   * The SHA-256 of the bytes. For images it is the key itself; a video is keyed by its content
+   * key (see `videoContentKey`), and the source maps that to the hash of the file's bytes.
+   */
+  sha256: string;
+}
 
-let remoteSource: RemoteBlobSource | null = null;
-const fetching = new Map<string, Promise<Blob | undefined>>();
-
-/** Sets (or clears) the source `getBlob` falls back to: media another device shared. */
-export function setRemoteBlobSource(source: RemoteBlobSource | null): void {
-  remoteSource = source;
+/** How far a download on first view has come (bytes received, or hashed while verifying). */
+export interface BlobFetchProgress {
+  key: string;
+  phase: 'download' | 'verify';
+  done: number;
+  /** 0 while the size is not known yet. */
+  total: number;
+  /** The media type, when the source knows it (videos). */
+  mime?: string;
 }
 
 /**
- * The stored bytes of `sha256`. A blob missing here is fetched once from the remote source
- * (download on first view), checked against its hash and kept for the next time.
+ * Where a blob missing on this device can be fetched from (the sync server), if anywhere:
+ * undefined when nowhere has it. `onProgress` may be called as bytes arrive.
  */
-export async function getBlob(sha256: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
-  const stored = (await db.blobs.get(sha256))?.data;
+export type RemoteBlobSource = (
+  key: string,
+  onProgress: (progress: Omit<BlobFetchProgress, 'key' | 'phase'>) => void,
+) => Promise<RemoteBlob | undefined>;
+
+/** Computes the SHA-256 of a blob (hex); large blobs should be read in slices, off the main thread. */
+export type BlobHasher = (blob: Blob, onProgress?: (hashed: number) => void) => Promise<string>;
+
+export interface RemoteBlobOptions {
+  /** Verifies fetched bytes; `sha256Hex` (reads the blob at once) by default. */
+  hash?: BlobHasher;
+}
+
+let remoteSource: RemoteBlobSource | null = null;
+let remoteHash: BlobHasher = (blob) => sha256Hex(blob);
+const fetching = new Map<string, Promise<Blob | undefined>>();
+const fetchListeners = new Set<(downloads: readonly BlobFetchProgress[]) => void>();
+const fetchProgress = new Map<string, BlobFetchProgress>();
+
+/** Sets (or clears) the source `getBlob` falls back to: media another device shared. */
+export function setRemoteBlobSource(source: RemoteBlobSource | null, options: RemoteBlobOptions = {}): void {
+  remoteSource = source;
+  remoteHash = options.hash ?? ((blob) => sha256Hex(blob));
+}
+
+/**
+ * Follows the downloads on first view under way (for a progress line while a large video
+ * arrives). Called at once with the current list, then on every change.
+ */
+export function onBlobFetches(listener: (downloads: readonly BlobFetchProgress[]) => void): () => void {
+  fetchListeners.add(listener);
+  listener([...fetchProgress.values()]);
+  return () => fetchListeners.delete(listener);
+}
+
+function reportFetch(key: string, progress: BlobFetchProgress | null): void {
+  if (progress) fetchProgress.set(key, progress);
+  else fetchProgress.delete(key);
+  const list = [...fetchProgress.values()];
+  for (const listener of fetchListeners) listener(list);
+}
+
+/** The downloaded bytes do not have the SHA-256 they should: nothing was stored. */
+export class BlobHashMismatchError extends Error {
+  override readonly name = 'BlobHashMismatchError';
+}
+
+/**
+ * The stored bytes of `key` (a SHA-256, or a video's content key). A blob missing here is
+ * fetched once from the remote source (download on first view), checked against its SHA-256
+ * and kept under `key` for the next time.
+ */
+export async function getBlob(key: string, db: BlobDatabase = blobDatabase()): Promise<Blob | undefined> {
+  const stored = (await db.blobs.get(key))?.data;
   if (stored || !remoteSource) return stored;
   const source = remoteSource;
-  let pending = fetching.get(sha256);
+  const hash = remoteHash;
+  let pending = fetching.get(key);
   if (!pending) {
-    pending = fetchAndKeep(sha256, source, db).finally(() => fetching.delete(sha256));
-    fetching.set(sha256, pending);
+    pending = fetchAndKeep(key, source, hash, db).finally(() => {
+      fetching.delete(key);
+      reportFetch(key, null);
+    });
+    fetching.set(key, pending);
   }
   return pending;
 }
 
 async function fetchAndKeep(
-  sha256: string,
+  key: string,
   source: RemoteBlobSource,
+  hash: BlobHasher,
   db: BlobDatabase,
 ): Promise<Blob | undefined> {
-  const blob = await source(sha256);
-  if (!blob) return undefined;
-  const actual = await sha256Hex(blob);
+  const fetched = await source(key, (p) => reportFetch(key, { key, phase: 'download', ...p }));
+  if (!fetched) return undefined;
+  const { blob, sha256 } = fetched;
+  const size = blob.size;
+  reportFetch(key, { key, phase: 'verify', done: 0, total: size, mime: blob.type });
+  const actual = await hash(blob, (done) =>
+    reportFetch(key, { key, phase: 'verify', done, total: size, mime: blob.type }),
+  );
   if (actual !== sha256) {
-    throw new Error(
-      `The media file ${sha256.slice(0, 12)}… downloaded from the server is corrupt (its hash differs).`,
+    throw new BlobHashMismatchError(
+      `The media file ${key.slice(0, 12)}… downloaded from the server is corrupt (its hash differs from ${sha256.slice(0, 12)}…). Nothing was kept; ask the person who created the task to upload it again.`,
     );
   }
-  await guardQuota(() =>
-    db.blobs.put({ sha256, mime: blob.type, size: blob.size, data: blob, created: now() }),
-  );
+  await guardQuota(() => db.blobs.put({ sha256: key, mime: blob.type, size, data: blob, created: now() }));
   return blob;
 }
 

@@ -20,7 +20,7 @@ import type {
   TaskDoc,
   TrackDoc,
 } from './documents';
-import { reviewMigrations, taskMigrations } from './migrations';
+import { mediaMigrations, reviewMigrations, taskMigrations } from './migrations';
 import {
   conflictLogSchema,
   frameSchema,
@@ -102,7 +102,11 @@ export const workspaceCollections = {
     conflictHandler: lastWriterWinsConflictHandler<TaskDoc>(),
   },
   job: { schema: jobSchema, conflictHandler: lastWriterWinsConflictHandler<JobDoc>() },
-  media: { schema: mediaSchema, conflictHandler: lastWriterWinsConflictHandler<MediaChunkDoc>() },
+  media: {
+    schema: mediaSchema,
+    migrationStrategies: mediaMigrations,
+    conflictHandler: lastWriterWinsConflictHandler<MediaChunkDoc>(),
+  },
   frame: { schema: frameSchema, conflictHandler: frameConflictHandler },
   track: { schema: trackSchema, conflictHandler: lastWriterWinsConflictHandler<TrackDoc>() },
   review: {

@@ -18,6 +18,12 @@ export interface MediaChunkDoc {
   task_id: Id;
   chunk: number;
   frames: FrameMeta[];
+  /**
+   * Videos shared through the sync server: content key (the `blob` of the frames) → SHA-256
+   * of the file's bytes, the name the server stores it under. Written by the device that
+   * uploaded the video.
+   */
+  files?: Record<string, string>;
   updated_date: Timestamp;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import * as v from 'valibot';
-import type { ReviewDoc, TaskDoc } from './documents';
+import type { MediaChunkDoc, ReviewDoc, TaskDoc } from './documents';
 
 /** The review document as version 0 stored it. */
 const ReviewV0 = v.object({
@@ -74,4 +74,9 @@ export const taskMigrations: MigrationStrategies<TaskDoc> = {
   1: migrateTaskV0ToV1,
   // Version 2 adds the optional `fps` of video tasks; older tasks simply have none.
   2: (oldDoc: TaskDoc) => oldDoc,
+};
+
+export const mediaMigrations: MigrationStrategies<MediaChunkDoc> = {
+  // Version 1 adds the optional `files` of shared videos; older chunks simply have none.
+  1: (oldDoc: MediaChunkDoc) => oldDoc,
 };

@@ -104,9 +104,10 @@ export const jobSchema: RxJsonSchema<JobDoc> = {
   indexes: ['task_id'],
 };
 
+/** v1: the optional `files` (video content key → SHA-256 of its bytes on the sync server). */
 export const mediaSchema: RxJsonSchema<MediaChunkDoc> = {
   title: 'media',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -114,6 +115,7 @@ export const mediaSchema: RxJsonSchema<MediaChunkDoc> = {
     task_id: ID,
     chunk: INTEGER,
     frames: OBJECT_ARRAY,
+    files: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
     updated_date: DATE,
   },
   required: ['id', 'task_id', 'chunk', 'frames', 'updated_date'],

@@ -4,8 +4,18 @@
  * shared. Started when an organization workspace opens; follows sign-in and sign-out. The
  * personal workspace never gets one.
  */
-import { blobDatabase, setRemoteBlobSource, type Workspace } from '../store';
-import { downloadBlob, BlobUploadQueue, type UploadProgress } from './media';
+import { setRemoteBlobSource, type Workspace } from '../store';
+import { sha256Hex, type BlobHasher } from '../store/blobs';
+import { localSource } from '../media/video/sources';
+import { sha256InWorker } from '../workers/hash';
+import {
+  BlobUploadQueue,
+  knownVideoHash,
+  recordSharedVideo,
+  SharedMediaIndex,
+  sharedMediaSource,
+  type UploadProgress,
+} from './media';
 import { knownOrg, onOrgsChange } from './orgs';
 import { startWorkspaceSync, type WorkspaceSync } from './replication';
 import { currentSession, onSessionChange } from './session';
@@ -22,6 +32,12 @@ export interface ConnectionStatus {
 type Listener = (status: ConnectionStatus) => void;
 
 const UPLOADERS = new Set(['owner', 'maintainer']);
+
+/** Blobs up to this size are hashed at once on the main thread (images); larger ones in a worker. */
+const HASH_AT_ONCE_BYTES = 16 * 1024 * 1024;
+
+const verifyHash: BlobHasher = (blob, onProgress) =>
+  blob.size <= HASH_AT_ONCE_BYTES ? sha256Hex(blob) : sha256InWorker(blob, onProgress);
 
 export interface Connection {
   status(): ConnectionStatus;
@@ -70,8 +86,12 @@ export function connectWorkspace(workspace: Workspace): Connection {
     for (const listener of listeners) listener(s);
   };
 
-  setRemoteBlobSource((sha256) =>
-    currentSession() ? downloadBlob({ workspaceId, token }, sha256) : Promise.resolve(undefined),
+  // Which keys are videos, and the SHA-256 each was shared under, from the media documents.
+  const mediaIndex = new SharedMediaIndex(workspace.db.media);
+  const remote = sharedMediaSource(mediaIndex, { workspaceId, token });
+  setRemoteBlobSource(
+    (key, onProgress) => (currentSession() ? remote(key, onProgress) : Promise.resolve(undefined)),
+    { hash: verifyHash },
   );
 
   const startUploads = () => {
@@ -81,7 +101,13 @@ export function connectWorkspace(workspace: Workspace): Connection {
       workspaceId,
       token,
       // Only what this device holds; getBlob would fetch the rest from the server.
-      source: async (sha) => (await blobDatabase().blobs.get(sha))?.data,
+      source: localSource,
+      // A video another device already shared keeps its hash; otherwise hash it in a worker.
+      hashVideo: async (key, blob, onProgress) =>
+        (await mediaIndex.video(key))?.sha256 ?? sha256InWorker(blob, onProgress),
+      videoShared: async (key, sha256) => {
+        await recordSharedVideo(workspace.db.media, key, sha256);
+      },
     });
     uploads = queue;
     unsubscribers.push(
@@ -91,22 +117,34 @@ export function connectWorkspace(workspace: Workspace): Connection {
       }),
     );
     type Meta = { blob: string; mime: string; related?: string[] };
-    // A video is keyed by a digest of its sample table, not of its bytes, so the server's hash
-    // check cannot take it: videos are not shared yet, only images and context images.
-    const enqueueChunk = (frames: readonly Meta[]) =>
-      queue.enqueue(
-        frames.flatMap((f) => [...(f.mime.startsWith('video/') ? [] : [f.blob]), ...(f.related ?? [])]),
-      );
+    type Chunk = { frames?: readonly Meta[]; files?: Readonly<Record<string, string>> };
+    // Images and context images are named by their SHA-256; a video by its content key, which
+    // the queue maps to the SHA-256 of its bytes before uploading.
+    const enqueueChunk = (doc: Chunk) => {
+      const frames = doc.frames ?? [];
+      const isVideo = (f: Meta) => f.mime.startsWith('video/');
+      queue.enqueue(frames.flatMap((f) => [...(isVideo(f) ? [] : [f.blob]), ...(f.related ?? [])]));
+      const videos = new Set(frames.filter(isVideo).map((f) => f.blob));
+      queue.enqueueVideos(videos);
+      // A chunk that lacks the mapping of a video already shared from here (written later, or
+      // overwritten by an older copy) gets it again.
+      for (const key of videos) {
+        const sha = knownVideoHash(key);
+        if (sha && !doc.files?.[key] && queue.isUploaded(key)) {
+          void recordSharedVideo(workspace.db.media, key, sha).catch(() => undefined);
+        }
+      }
+    };
     const sub = workspace.db.media.$.subscribe((event) => {
-      const doc = event.documentData as { frames?: Meta[] } | undefined;
-      if (event.operation !== 'DELETE' && doc?.frames) enqueueChunk(doc.frames);
+      const doc = event.documentData as Chunk | undefined;
+      if (event.operation !== 'DELETE' && doc?.frames) enqueueChunk(doc);
     });
     unsubscribers.push(() => sub.unsubscribe());
     void workspace.db.media
       .find()
       .exec()
       .then((docs) => {
-        for (const doc of docs) enqueueChunk(doc.frames);
+        for (const doc of docs) enqueueChunk({ frames: doc.frames, files: doc.files });
       });
   };
 
@@ -171,6 +209,7 @@ export function connectWorkspace(workspace: Workspace): Connection {
       offSession();
       offOrgs();
       setRemoteBlobSource(null);
+      mediaIndex.stop();
       await stop();
       if (active === connection) active = null;
     },

@@ -6,8 +6,18 @@
  * An upload asks the server how much it already holds (HEAD → `Upload-Offset`) and sends the
  * rest in chunks with `Content-Range`, so a lost connection costs one chunk at most. Blobs
  * known to be on the server are remembered per workspace in localStorage.
+ *
+ * Videos are keyed on this side by a content key (a digest of their size, edges and sample
+ * table, so that ingest never reads a whole file), which the server cannot check. The queue
+ * hashes a video's bytes once (`streamSha256`, in slices), uploads it under that SHA-256 and
+ * records content key → SHA-256 in the `files` of the task's media chunks, so other devices
+ * know what to download (`sharedMediaSource`).
  */
+import type { RxCollection } from 'rxdb';
+import { now } from '../core/ids';
 import { sniffImageType } from '../media/imageType';
+import type { MediaChunkDoc } from '../store/documents';
+import type { RemoteBlobSource } from '../store/blobs';
 
 export interface BlobServerOptions {
   workspaceId: string;
@@ -22,8 +32,11 @@ export interface UploadProgress {
   queued: number;
   /** Blobs this queue put on the server (or found there) since it started. */
   done: number;
-  /** Bytes sent of the blob being uploaded, and its size. */
-  current: { sha256: string; sent: number; size: number } | null;
+  /**
+   * Bytes sent of the blob being uploaded (its key: the SHA-256, or a video's content key), and
+   * its size. While `hashing`, `sent` counts the bytes of a video hashed before its upload.
+   */
+  current: { sha256: string; sent: number; size: number; hashing?: boolean } | null;
   /** Blobs the server would not take, with the reason (a hash mismatch, a size limit, a role). */
   failed: { sha256: string; reason: string }[];
   /** Why the queue waits, if it does (offline, not allowed). */
@@ -77,15 +90,119 @@ async function refusal(response: Response): Promise<BlobTransferError> {
   return new BlobTransferError(reason, response.status, retry);
 }
 
-/** Downloads a blob another device uploaded; undefined when the server does not have it. */
-export async function downloadBlob(options: BlobServerOptions, sha256: string): Promise<Blob | undefined> {
-  const response = await send(options, blobUrl(options, sha256), { headers: headers(options) });
+const HASH_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * SHA-256 (hex) of a blob of any size, read in slices: memory holds two slices at a time, and
+ * the next slice is read while the current one is hashed. Run it in a worker for large files.
+ */
+export async function streamSha256(
+  blob: Blob,
+  onProgress?: (hashed: number) => void,
+  chunkBytes = HASH_CHUNK_BYTES,
+): Promise<string> {
+  // Loaded on first use, so that a bundle which imports this module but never hashes stays small.
+  const { createSHA256 } = await import('hash-wasm');
+  const hasher = await createSHA256();
+  hasher.init();
+  const read = (start: number) => blob.slice(start, Math.min(blob.size, start + chunkBytes)).arrayBuffer();
+  let offset = 0;
+  let next = blob.size > 0 ? read(0) : null;
+  while (next) {
+    const bytes = new Uint8Array(await next);
+    offset += bytes.byteLength;
+    next = offset < blob.size ? read(offset) : null;
+    hasher.update(bytes);
+    onProgress?.(offset);
+  }
+  return hasher.digest('hex');
+}
+
+export interface DownloadOptions {
+  /** The media type of the result; sniffed from image signatures otherwise. */
+  mime?: string;
+  /** Bytes received so far and the size (0 when the server did not say). */
+  onProgress?: (received: number, total: number) => void;
+}
+
+/** Received bytes are gathered into Blob parts of this size (the browser may keep those on disk). */
+const PART_BYTES = 16 * 1024 * 1024;
+const PROGRESS_EVERY = 1024 * 1024;
+const DOWNLOAD_ATTEMPTS = 4;
+
+/**
+ * Downloads a blob another device uploaded; undefined when the server does not have it. With
+ * `onProgress` the body is read as a stream and progress reported about every MiB; a connection
+ * lost half-way resumes with a `Range` request from the bytes already received.
+ */
+export async function downloadBlob(
+  options: BlobServerOptions,
+  sha256: string,
+  download: DownloadOptions = {},
+): Promise<Blob | undefined> {
+  const url = blobUrl(options, sha256);
+  const response = await send(options, url, { headers: headers(options) });
   if (response.status === 404) return undefined;
   if (!response.ok) throw await refusal(response);
-  const bytes = await response.blob();
+  const bytes =
+    download.onProgress && response.body
+      ? await readStreaming(options, url, response, download.onProgress)
+      : await response.blob();
   const mime =
-    sniffImageType(new Uint8Array(await bytes.slice(0, 16).arrayBuffer())) ?? 'application/octet-stream';
+    download.mime ??
+    sniffImageType(new Uint8Array(await bytes.slice(0, 16).arrayBuffer())) ??
+    'application/octet-stream';
   return new Blob([bytes], { type: mime });
+}
+
+async function readStreaming(
+  options: BlobServerOptions,
+  url: string,
+  first: Response,
+  onProgress: (received: number, total: number) => void,
+): Promise<Blob> {
+  const total = Number(first.headers.get('content-length') ?? '0') || 0;
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let received = 0;
+  let reported = 0;
+  let response = first;
+  onProgress(0, total);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        pending.push(value);
+        pendingBytes += value.byteLength;
+        received += value.byteLength;
+        if (pendingBytes >= PART_BYTES) {
+          parts.push(new Blob(pending as BlobPart[]));
+          pending = [];
+          pendingBytes = 0;
+        }
+        if (received - reported >= PROGRESS_EVERY) {
+          reported = received;
+          onProgress(received, total);
+        }
+      }
+      break;
+    } catch (error) {
+      if (attempt >= DOWNLOAD_ATTEMPTS || total === 0) {
+        throw new BlobTransferError(`The download was cut off (${String(error)}).`, 0, true);
+      }
+      // Continue from what arrived: the server answers Range requests.
+      response = await send(options, url, { headers: headers(options, { range: `bytes=${received}-` }) });
+      if (response.status !== 206 || !response.body) throw await refusal(response);
+    }
+  }
+  if (total > 0 && received !== total) {
+    throw new BlobTransferError(`The download ended after ${received} of ${total} bytes.`, 0, true);
+  }
+  onProgress(received, total);
+  return new Blob([...parts, ...(pending as BlobPart[])]);
 }
 
 /**
@@ -130,12 +247,24 @@ export async function uploadBlob(
 }
 
 export interface UploadQueueOptions extends BlobServerOptions {
-  /** The local bytes of a blob, or undefined when this device does not hold it. */
-  source: (sha256: string) => Promise<Blob | undefined>;
+  /** The local bytes of a blob (or video), or undefined when this device does not hold it. */
+  source: (key: string) => Promise<Blob | undefined>;
   chunkBytes?: number;
+  /**
+   * The SHA-256 of a video's bytes (queued by content key), computed off the main thread. Asked
+   * at most once per content key on this device: the answer is remembered.
+   */
+  hashVideo?: (key: string, blob: Blob, onProgress: (hashed: number) => void) => Promise<string>;
+  /** Publishes content key → SHA-256 once the video is on the server (the media documents). */
+  videoShared?: (key: string, sha256: string) => Promise<void>;
 }
 
 type Listener = (progress: UploadProgress) => void;
+
+interface Item {
+  key: string;
+  video: boolean;
+}
 
 /**
  * Uploads blobs in the background, one at a time, in the order they were queued. Network
@@ -143,7 +272,7 @@ type Listener = (progress: UploadProgress) => void;
  * online; refusals are reported in `failed` and not retried.
  */
 export class BlobUploadQueue {
-  private readonly queue: string[] = [];
+  private readonly queue: Item[] = [];
   private readonly queued = new Set<string>();
   private readonly uploaded: Set<string>;
   private readonly listeners = new Set<Listener>();
@@ -159,19 +288,36 @@ export class BlobUploadQueue {
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
-  /** Queues blobs not yet known to be on the server. */
+  /** Queues blobs (named by SHA-256) not yet known to be on the server. */
   enqueue(shas: Iterable<string>): void {
+    this.add(shas, false);
+  }
+
+  /**
+   * Queues videos by content key: each is hashed (once per device), uploaded under its SHA-256,
+   * and then published with `videoShared`.
+   */
+  enqueueVideos(keys: Iterable<string>): void {
+    this.add(keys, true);
+  }
+
+  private add(keys: Iterable<string>, video: boolean): void {
     let added = false;
-    for (const sha of shas) {
-      if (this.uploaded.has(sha) || this.queued.has(sha)) continue;
-      if (this.progress.failed.some((f) => f.sha256 === sha)) continue;
-      this.queue.push(sha);
-      this.queued.add(sha);
+    for (const key of keys) {
+      if (this.uploaded.has(key) || this.queued.has(key)) continue;
+      if (this.progress.failed.some((f) => f.sha256 === key)) continue;
+      this.queue.push({ key, video });
+      this.queued.add(key);
       added = true;
     }
     if (!added) return;
     this.update({ queued: this.queue.length });
     void this.run();
+  }
+
+  /** Whether this queue knows `key` (a SHA-256 or a video's content key) to be on the server. */
+  isUploaded(key: string): boolean {
+    return this.uploaded.has(key);
   }
 
   /** Resolves once the queue is empty (or stopped). */
@@ -208,28 +354,64 @@ export class BlobUploadQueue {
     for (const listener of this.listeners) listener(this.progress);
   }
 
+  /** The SHA-256 to upload `item` under: its key, or a video's remembered or computed hash. */
+  private async hashOf(item: Item, blob: Blob): Promise<string> {
+    if (!item.video) return item.key;
+    return (
+      knownVideoHash(item.key) ??
+      exclusive(`loupe.sync.hash.${item.key}`, async () => {
+        // Another tab may have finished hashing it while this one waited for the lock.
+        const known = knownVideoHash(item.key);
+        if (known) return known;
+        const sha = await this.hashVideo(item.key, blob);
+        rememberVideoHash(item.key, sha);
+        return sha;
+      })
+    );
+  }
+
+  private async hashVideo(key: string, blob: Blob): Promise<string> {
+    const hashVideo = this.options.hashVideo;
+    if (!hashVideo) throw new BlobTransferError('This device cannot hash videos for sharing.', 0, false);
+    const current = (sent: number) => ({ sha256: key, sent, size: blob.size, hashing: true });
+    this.update({ current: current(0) });
+    try {
+      return await hashVideo(key, blob, (hashed) => this.update({ current: current(hashed) }));
+    } catch (error) {
+      throw new BlobTransferError(
+        `The video could not be read on this device to share it (${error instanceof Error ? error.message : String(error)}).`,
+        0,
+        false,
+      );
+    }
+  }
+
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       while (!this.stopped && this.queue.length > 0) {
-        const sha = this.queue[0]!;
-        const blob = await this.options.source(sha);
+        const item = this.queue[0]!;
+        const key = item.key;
+        const blob = await this.options.source(key);
         if (!blob) {
           // Not on this device (another device added it): nothing to upload from here.
           this.dequeue();
           continue;
         }
         try {
-          this.update({ current: { sha256: sha, sent: 0, size: blob.size } });
+          const sha = await this.hashOf(item, blob);
+          if (this.stopped) return;
+          this.update({ current: { sha256: key, sent: 0, size: blob.size } });
           await uploadBlob(
             this.options,
             sha,
             blob,
-            (sent) => this.update({ current: { sha256: sha, sent, size: blob.size } }),
+            (sent) => this.update({ current: { sha256: key, sent, size: blob.size } }),
             this.options.chunkBytes,
           );
-          this.uploaded.add(sha);
+          if (item.video) await this.options.videoShared?.(key, sha);
+          this.uploaded.add(key);
           this.saveSoon();
           this.dequeue();
           this.retryMs = 1000;
@@ -246,7 +428,7 @@ export class BlobUploadQueue {
             this.dequeue();
             this.update({
               current: null,
-              failed: [...this.progress.failed, { sha256: sha, reason: failure.message }],
+              failed: [...this.progress.failed, { sha256: key, reason: failure.message }],
             });
             continue;
           }
@@ -272,8 +454,8 @@ export class BlobUploadQueue {
   }
 
   private dequeue(): void {
-    const sha = this.queue.shift();
-    if (sha !== undefined) this.queued.delete(sha);
+    const item = this.queue.shift();
+    if (item !== undefined) this.queued.delete(item.key);
     this.update({ queued: this.queue.length });
   }
 
@@ -290,6 +472,167 @@ export class BlobUploadQueue {
       };
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Videos: content key → SHA-256
+
+/** Content key → SHA-256 of the videos this device hashed; content keys mean the same anywhere. */
+const VIDEO_HASHES_KEY = 'loupe.sync.videoSha256';
+/** Where localStorage is missing (Node), the memo lives for the process. */
+const videoHashesInMemory = new Map<string, string>();
+
+/** Read afresh each time: another tab of this device may have hashed a video meanwhile. */
+function videoHashMemo(): Map<string, string> {
+  if (typeof localStorage === 'undefined') return videoHashesInMemory;
+  const memo = new Map<string, string>();
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(VIDEO_HASHES_KEY) ?? '{}');
+    if (parsed && typeof parsed === 'object') {
+      for (const [key, sha] of Object.entries(parsed as Record<string, unknown>)) {
+        if (typeof sha === 'string' && SHA256_HEX.test(sha)) memo.set(key, sha);
+      }
+    }
+  } catch {
+    // unreadable: hash again
+  }
+  return memo;
+}
+
+/** The SHA-256 this device computed for a video content key, if it did. */
+export function knownVideoHash(key: string): string | undefined {
+  return videoHashMemo().get(key);
+}
+
+/** Remembers a video's SHA-256 on this device, so it is never hashed twice. */
+export function rememberVideoHash(key: string, sha256: string): void {
+  const memo = videoHashMemo();
+  memo.set(key, sha256);
+  if (typeof localStorage !== 'undefined') {
+    localStorage.setItem(VIDEO_HASHES_KEY, JSON.stringify(Object.fromEntries(memo)));
+  }
+}
+
+/**
+ * Runs `work` holding a lock of this device (Web Locks), so that two tabs of one workspace do
+ * not hash the same video at the same time; runs it directly where locks are missing.
+ */
+function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? locks.request(name, work) : work();
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+type MediaCollection = RxCollection<MediaChunkDoc>;
+type FrameRef = { blob: string; mime: string };
+
+/**
+ * Records that the video `key` is on the server as `sha256`: in `files` of every media chunk
+ * whose frames show it (a task's video spans chunks). Returns how many chunks were written.
+ */
+export async function recordSharedVideo(
+  media: MediaCollection,
+  key: string,
+  sha256: string,
+): Promise<number> {
+  let written = 0;
+  for (const doc of await media.find().exec()) {
+    const data = doc.toJSON();
+    if (data.files?.[key] === sha256) continue;
+    if (!(data.frames as readonly FrameRef[]).some((f) => f.blob === key)) continue;
+    await doc.incrementalModify((d) => ({ ...d, files: { ...d.files, [key]: sha256 }, updated_date: now() }));
+    written += 1;
+  }
+  return written;
+}
+
+export interface SharedVideo {
+  mime: string;
+  /** The SHA-256 of its bytes on the server; undefined until the uploading device has said. */
+  sha256?: string;
+}
+
+/**
+ * What the workspace's media documents say about videos: which keys are videos, and the
+ * SHA-256 each was shared under. Read once, then kept current from the collection's changes
+ * (including those replication brings).
+ */
+export class SharedMediaIndex {
+  private readonly videos = new Map<string, string>();
+  private readonly files = new Map<string, string>();
+  private scanned: Promise<void> | null = null;
+  private readonly subscription: { unsubscribe(): void };
+
+  constructor(private readonly media: MediaCollection) {
+    this.subscription = media.$.subscribe((event) => {
+      const doc = event.documentData as MediaChunkDoc | undefined;
+      if (event.operation !== 'DELETE' && doc) this.add(doc);
+    });
+  }
+
+  private add(doc: Pick<MediaChunkDoc, 'frames' | 'files'>): void {
+    for (const frame of doc.frames as readonly FrameRef[]) {
+      if (frame.mime.startsWith('video/') && !this.videos.has(frame.blob)) {
+        this.videos.set(frame.blob, frame.mime);
+      }
+    }
+    for (const [key, sha] of Object.entries(doc.files ?? {})) {
+      if (SHA256_HEX.test(sha)) this.files.set(key, sha);
+    }
+  }
+
+  /** The video stored under content key `key`, or undefined when `key` is not a video's. */
+  async video(key: string): Promise<SharedVideo | undefined> {
+    this.scanned ??= this.media
+      .find()
+      .exec()
+      .then((docs) => {
+        for (const doc of docs) this.add(doc.toJSON() as MediaChunkDoc);
+      });
+    await this.scanned;
+    const mime = this.videos.get(key);
+    if (mime === undefined) return undefined;
+    const sha256 = this.files.get(key);
+    return sha256 === undefined ? { mime } : { mime, sha256 };
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}
+
+/** The video is in the task but not (yet) on the server. */
+export class VideoNotSharedError extends Error {
+  override readonly name = 'VideoNotSharedError';
+  constructor() {
+    super(
+      'The video has not been uploaded from the device that created the task yet. Open Loupe there, signed in and online, until its media upload finishes; then open this frame again.',
+    );
+  }
+}
+
+/**
+ * Where `getBlob` fetches media this device lacks: images by their SHA-256; videos by the
+ * SHA-256 their content key maps to, downloaded as a stream with progress.
+ */
+export function sharedMediaSource(index: SharedMediaIndex, server: BlobServerOptions): RemoteBlobSource {
+  return async (key, onProgress) => {
+    const video = await index.video(key);
+    if (!video) {
+      const blob = await downloadBlob(server, key);
+      return blob && { blob, sha256: key };
+    }
+    if (!video.sha256) throw new VideoNotSharedError();
+    // Say at once that a video is coming: the first bytes of a large file may take a while.
+    onProgress({ done: 0, total: 0, mime: video.mime });
+    const blob = await downloadBlob(server, video.sha256, {
+      mime: video.mime,
+      onProgress: (done, total) => onProgress({ done, total, mime: video.mime }),
+    });
+    if (!blob) throw new VideoNotSharedError();
+    return { blob, sha256: video.sha256 };
+  };
 }
 
 function uploadedKey(workspaceId: string): string {

@@ -6,9 +6,11 @@ export * from './diagnostics';
 export * from './io';
 export * from './mask';
 export * from './sam';
+export * from './hash';
 
 import { terminateCvWorker } from './cv';
 import { terminateDiagnosticsWorker } from './diagnostics';
+import { terminateHashWorker } from './hash';
 import { terminateInferenceWorker } from './inference';
 import { terminateIoWorker } from './io';
 import { terminateMaskWorker } from './mask';
@@ -24,4 +26,5 @@ export function terminateAllWorkers(): void {
   terminateIoWorker();
   terminateMaskWorker();
   terminateSamWorker();
+  terminateHashWorker();
 }

@@ -26,6 +26,8 @@ export interface Account {
 
 export interface SyncServer {
   url: string;
+  /** The server's data directory (blobs under `blobs/<workspace>/`). */
+  dataDir: string;
   server: RunningServer;
   account(name: string): Promise<Account>;
   /** An organization owned by `owner`, with `members` added by invitation. */
@@ -41,6 +43,7 @@ export async function startSyncServer(): Promise<SyncServer> {
   const port = server.port;
   return {
     url: server.url,
+    dataDir,
     get server() {
       return server;
     },

@@ -105,7 +105,8 @@ describe('media sharing through the sync server', () => {
     let downloads = 0;
     setRemoteBlobSource(async (s) => {
       downloads += 1;
-      return downloadBlob({ workspaceId, serverUrl: server.url, token: walt.token }, s);
+      const bytes = await downloadBlob({ workspaceId, serverUrl: server.url, token: walt.token }, s);
+      return bytes && { blob: bytes, sha256: s };
     });
     const [first, again] = await Promise.all([getBlob(sha, db), getBlob(sha, db)]);
     expect(await sha256Hex(first!)).toBe(sha);
@@ -115,7 +116,7 @@ describe('media sharing through the sync server', () => {
     expect(await db.blobs.count()).toBe(1);
 
     // Bytes that do not match their name are refused, not stored.
-    setRemoteBlobSource(async () => image(100));
+    setRemoteBlobSource(async (s) => ({ blob: image(100), sha256: s }));
     await expect(getBlob('0'.repeat(64), db)).rejects.toThrow(/corrupt/);
     expect(await db.blobs.count()).toBe(1);
     await db.delete();

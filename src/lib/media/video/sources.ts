@@ -1,7 +1,9 @@
 /**
  * Main thread: where the bytes of a stored video or image come from. A video that was just
  * ingested is served from its File while the copy into IndexedDB is still being written, so a
- * task is usable at once; afterwards (and after a reload) the stored Blob is used.
+ * task is usable at once; afterwards (and after a reload) the stored Blob is used. In an
+ * organization workspace a video this device lacks is downloaded on first view (getBlob's
+ * remote source) and stored under its content key like a local one.
  */
 import { blobDatabase, getBlob } from '$lib/store';
 import { now } from '$lib/core/ids';
@@ -24,6 +26,14 @@ export async function resolveSource(key: string): Promise<Blob | undefined> {
   const stored = await getBlob(key);
   if (stored) local.set(key, stored);
   return stored;
+}
+
+/**
+ * The bytes this device holds for a content key (this session's File, else the stored Blob),
+ * never fetched from elsewhere: what the upload queue shares.
+ */
+export async function localSource(key: string): Promise<Blob | undefined> {
+  return local.get(key) ?? (await blobDatabase().blobs.get(key))?.data;
 }
 
 /**
