@@ -31,6 +31,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   sam: () => import('./sam.bench'),
   ai: () => import('./ai.bench'),
   sync: () => import('./sync.bench'),
+  'sync-clients': () => import('./syncClients.bench'),
   'formats-cli': () => import('./formatsCli.bench'),
   'formats-store': () => import('./formatsStore.bench'),
 };

@@ -15,7 +15,10 @@ export interface SameOriginBench {
   close(): Promise<void>;
 }
 
-export async function serveAppWithBenchPage(entry: string): Promise<SameOriginBench> {
+/** A temp folder with the built app plus the bench page `entry` in `app/`, and an empty `data/`. */
+export async function prepareBenchApp(
+  entry: string,
+): Promise<{ root: string; appDir: string; dataDir: string }> {
   const root = mkdtempSync(join(tmpdir(), 'loupe-bench-app-'));
   const appDir = join(root, 'app');
   cpSync(resolve('build'), appDir, { recursive: true });
@@ -26,7 +29,11 @@ export async function serveAppWithBenchPage(entry: string): Promise<SameOriginBe
     join(appDir, 'bench', `${entry}.html`),
     `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench/${entry}.js"></script>`,
   );
-  const dataDir = join(root, 'data');
+  return { root, appDir, dataDir: join(root, 'data') };
+}
+
+export async function serveAppWithBenchPage(entry: string): Promise<SameOriginBench> {
+  const { root, appDir, dataDir } = await prepareBenchApp(entry);
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, appDir });
   return {
     url: server.url,

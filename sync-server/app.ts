@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, {
@@ -148,7 +149,15 @@ export interface RunningServer {
 }
 
 /** Starts the server; with port 0 the system picks a free port, reported back in `port`. */
+/**
+ * Each live client holds one change listener per database it follows (PouchDB's change feeds
+ * are event emitters), so 20 connected clients are 20 listeners on a database: normal load, not
+ * the leak Node's default warning at 11 assumes.
+ */
+const LIVE_LISTENERS = 1000;
+
 export async function startServer(config: Config): Promise<RunningServer> {
+  EventEmitter.defaultMaxListeners = Math.max(EventEmitter.defaultMaxListeners, LIVE_LISTENERS);
   const services = createServices(config);
   const app = createApp(config, services);
   let server: Server | undefined;
