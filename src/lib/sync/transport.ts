@@ -88,8 +88,13 @@ export function createTransport(options: TransportOptions): Transport {
   async function poll(url: string, init: RequestInit | undefined, signal: AbortSignal): Promise<Response> {
     const target = new URL(url);
     target.searchParams.set('feed', 'normal');
+    // RxDB starts its live feed at "now" while its first pull runs. Resolve "now" at once:
+    // resolving it a poll interval later would skip whatever changed in between, which that
+    // first pull may already have missed, and nothing would ever fetch it.
+    let wait = target.searchParams.get('since') !== 'now';
     for (;;) {
-      await delay(options.pollIntervalMs, signal);
+      if (wait) await delay(options.pollIntervalMs, signal);
+      wait = true;
       const response = await send(target.toString(), init, signal);
       if (!response.ok) return response;
       const body = (await response.json()) as { results: unknown[]; last_seq: unknown };

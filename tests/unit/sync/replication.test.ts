@@ -206,6 +206,21 @@ describe('workspace replication through the sync server', () => {
     expect(JSON.parse(log[0]!.lost)).toMatchObject({ points: [10, 0, 20, 10], occluded: true });
   });
 
+  it('pulls a change made while replication was starting (polled collections resolve "now" at once)', async () => {
+    device = await openDevice(server, workspaceId, bob);
+    const sync = device.connect({ pollIntervalMs: 3000 });
+    await sync.awaitInSync();
+    // Right after the first pull: before the fix, the live feed's "now" was taken a poll
+    // interval later, after this write, and the job was never pulled.
+    await couch(server, alice, workspaceId, 'job').put('job-h', job('job-h', null));
+    const repo = device.repo;
+    await eventually(
+      'the job written during the start',
+      async () => (await repo.jobs.get('job-h')) !== undefined,
+      12_000,
+    );
+  });
+
   it("takes a push cut off after the server stored it as this device's own write, not as a collision", async () => {
     const jobs = couch(server, alice, workspaceId, 'job');
     const frames = couch(server, alice, workspaceId, 'frame');
