@@ -8,7 +8,7 @@ import express, {
 } from 'express';
 import * as v from 'valibot';
 import { orgSummary, type OrgStore } from './orgs';
-import { LoginLimiter } from './ratelimit';
+import type { LoginLimiter } from './ratelimit';
 import type { ResetStore } from './resets';
 import type { TokenStore } from './tokens';
 import { checkPassword, UserError, type User, type UserStore } from './users';
@@ -32,7 +32,10 @@ export interface AuthDeps {
   tokens: TokenStore;
   orgs: OrgStore;
   resets: ResetStore;
+  /** Failed sign-ins (login, Basic credentials, password change). */
   limiter: LoginLimiter;
+  /** Password reset requests. */
+  resetLimiter: LoginLimiter;
 }
 
 const authOf = new WeakMap<Request, Auth>();
@@ -95,10 +98,10 @@ export function createAuthenticator(deps: AuthDeps) {
       if (colon < 0) return 'The Basic credentials are malformed: expected base64 of "username:password".';
       const name = normalizeName(decoded.slice(0, colon));
       const ip = req.ip ?? '';
-      const retryAfter = deps.limiter.retryAfter(name, ip);
+      const retryAfter = await deps.limiter.retryAfter(name, ip);
       if (retryAfter > 0) return { retryAfter };
       const user = await checkBasic(name, decoded.slice(colon + 1));
-      if (!user) deps.limiter.fail(name, ip);
+      if (!user) await deps.limiter.fail(name, ip);
       return user ? { user } : 'Invalid username or password.';
     }
     return `Unsupported Authorization scheme "${scheme}": use Bearer or Basic.`;
@@ -176,8 +179,6 @@ export function handle(
 export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-  // Reset requests write to the log; a few per account and address per quarter hour is plenty.
-  const resetLimiter = new LoginLimiter({ windowMs: 15 * 60 * 1000, maxPerUser: 3, maxPerIp: 20 });
 
   const session = async (res: Response, user: User, status = 200) => {
     const { token, expiresAt } = await deps.tokens.issue(user.name);
@@ -218,14 +219,15 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
-      const wait = deps.limiter.retryAfter(name, ip);
+      // Fresh: failures another instance counted a moment ago must count here too.
+      const wait = await deps.limiter.retryAfter(name, ip, { fresh: true });
       if (wait > 0) return tooMany(res, wait);
       const user = await deps.users.verify(name, body.password);
       if (!user) {
-        deps.limiter.fail(name, ip);
+        await deps.limiter.fail(name, ip);
         return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
       }
-      deps.limiter.succeed(name);
+      await deps.limiter.succeed(name);
       await session(res, user);
     }),
   );
@@ -258,10 +260,10 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const { user } = getAuth(req);
       const ip = req.ip ?? '';
-      const wait = deps.limiter.retryAfter(user.name, ip);
+      const wait = await deps.limiter.retryAfter(user.name, ip, { fresh: true });
       if (wait > 0) return tooMany(res, wait);
       if (!(await deps.users.verify(user.name, body.currentPassword))) {
-        deps.limiter.fail(user.name, ip);
+        await deps.limiter.fail(user.name, ip);
         return sendError(res, 401, 'unauthorized', 'The current password is not right.');
       }
       await deps.users.setPassword(user.name, body.newPassword);
@@ -277,9 +279,8 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
-      const wait = resetLimiter.retryAfter(name, ip);
+      const wait = await deps.resetLimiter.attempt(name, ip);
       if (wait > 0) return tooMany(res, wait, 'password reset requests');
-      resetLimiter.fail(name, ip);
       // The same answer whether or not the account exists.
       if (await deps.users.get(name)) {
         const { token, expiresAt } = await deps.resets.issue(name);
