@@ -98,11 +98,9 @@ export function createAuthenticator(deps: AuthDeps) {
       if (colon < 0) return 'The Basic credentials are malformed: expected base64 of "username:password".';
       const name = normalizeName(decoded.slice(0, colon));
       const ip = req.ip ?? '';
-      const retryAfter = await deps.limiter.retryAfter(name, ip);
-      if (retryAfter > 0) return { retryAfter };
-      const user = await checkBasic(name, decoded.slice(colon + 1));
-      if (!user) await deps.limiter.fail(name, ip);
-      return user ? { user } : 'Invalid username or password.';
+      const outcome = await deps.limiter.guard(name, ip, () => checkBasic(name, decoded.slice(colon + 1)));
+      if ('retryAfter' in outcome) return outcome;
+      return outcome.value ? { user: outcome.value } : 'Invalid username or password.';
     }
     return `Unsupported Authorization scheme "${scheme}": use Bearer or Basic.`;
   }
@@ -220,15 +218,13 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
       // Fresh: failures another instance counted a moment ago must count here too.
-      const wait = await deps.limiter.retryAfter(name, ip, { fresh: true });
-      if (wait > 0) return tooMany(res, wait);
-      const user = await deps.users.verify(name, body.password);
-      if (!user) {
-        await deps.limiter.fail(name, ip);
-        return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
-      }
-      await deps.limiter.succeed(name);
-      await session(res, user);
+      const outcome = await deps.limiter.guard(name, ip, () => deps.users.verify(name, body.password), {
+        fresh: true,
+        clearOnSuccess: true,
+      });
+      if ('retryAfter' in outcome) return tooMany(res, outcome.retryAfter);
+      if (!outcome.value) return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
+      await session(res, outcome.value);
     }),
   );
 
@@ -260,12 +256,14 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const { user } = getAuth(req);
       const ip = req.ip ?? '';
-      const wait = await deps.limiter.retryAfter(user.name, ip, { fresh: true });
-      if (wait > 0) return tooMany(res, wait);
-      if (!(await deps.users.verify(user.name, body.currentPassword))) {
-        await deps.limiter.fail(user.name, ip);
-        return sendError(res, 401, 'unauthorized', 'The current password is not right.');
-      }
+      const outcome = await deps.limiter.guard(
+        user.name,
+        ip,
+        () => deps.users.verify(user.name, body.currentPassword),
+        { fresh: true },
+      );
+      if ('retryAfter' in outcome) return tooMany(res, outcome.retryAfter);
+      if (!outcome.value) return sendError(res, 401, 'unauthorized', 'The current password is not right.');
       await deps.users.setPassword(user.name, body.newPassword);
       await deps.tokens.revokeAllFor(user.name);
       await session(res, user);

@@ -7,6 +7,8 @@ import type { RecordBackend, RecordStore } from './records';
  * `maxPerUser` failures for a name (or `maxPerIp` from an address), attempts are refused
  * until the window that holds the first failure has passed, even with the right password,
  * so a guesser cannot learn anything by continuing. A successful sign-in clears the name.
+ * Attempts on one name take turns on each instance (guard()), so a burst of parallel guesses
+ * cannot all pass the check before the first failure is counted.
  *
  * The counters are one record of the server's record store (records.ts): a file under
  * `<data>/loupe/` in the embedded mode, a `loupe_meta` document with COUCHDB_URL. Every
@@ -63,6 +65,8 @@ export function limitKey(value: string): string {
 
 export class LoginLimiter {
   private readonly store: RecordStore<FailuresFile>;
+  /** Attempts in progress on this instance, chained per name (see guard()). */
+  private readonly inProgress = new Map<string, Promise<unknown>>();
 
   constructor(
     records: RecordBackend,
@@ -71,6 +75,39 @@ export class LoginLimiter {
     readonly maxEntries = MAX_ENTRIES,
   ) {
     this.store = records.open(kind, FailuresFileSchema, emptyFailuresFile);
+  }
+
+  /**
+   * Runs one sign-in attempt under the limit: answers `retryAfter` while the name or address
+   * is locked; otherwise runs `verify`, counts a failure when it yields undefined and, with
+   * `clearOnSuccess`, clears the name when it yields a value.
+   *
+   * Attempts on one name wait for each other on this instance, so a burst of parallel guesses
+   * is checked one by one instead of all passing the check before the first failure is counted.
+   * (The check alone is a read, so a queue of good credentials moves in a few milliseconds.)
+   */
+  async guard<T>(
+    username: string,
+    ip: string,
+    verify: () => Promise<T | undefined>,
+    options: { fresh?: boolean; clearOnSuccess?: boolean } = {},
+  ): Promise<{ retryAfter: number } | { value: T | undefined }> {
+    const key = limitKey(username);
+    const previous = this.inProgress.get(key) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const retryAfter = await this.retryAfter(username, ip, { fresh: options.fresh ?? false });
+      if (retryAfter > 0) return { retryAfter };
+      const value = await verify();
+      if (value === undefined) await this.fail(username, ip);
+      else if (options.clearOnSuccess) await this.succeed(username);
+      return { value };
+    });
+    const settled = run.catch(() => undefined);
+    this.inProgress.set(key, settled);
+    void settled.then(() => {
+      if (this.inProgress.get(key) === settled) this.inProgress.delete(key);
+    });
+    return run;
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   type LoginLimits,
 } from '../../sync-server/ratelimit';
 import { fileRecords } from '../../sync-server/records';
-import { call, tempDirs } from './helpers';
+import { basic, call, tempDirs } from './helpers';
 
 /**
  * The limiter on the real record store (JSON files under <data>/loupe/), driven with explicit
@@ -123,6 +123,34 @@ describe('LoginLimiter on the record store', () => {
     expect(Object.values(locks.users).every((w) => w.failures === 3)).toBe(true);
   });
 
+  it('checks parallel attempts on one name one by one, so a burst cannot outrun the count', async () => {
+    const { limiter } = await limiterIn({ windowMs: 60_000, maxPerUser: 5, maxPerIp: 1000 });
+    let verified = 0;
+    const guess = () =>
+      limiter.guard('victim', '10.2.2.2', async () => {
+        verified++;
+        // As long as a password hash takes; every guess is wrong.
+        await new Promise((r) => setTimeout(r, 5));
+        return undefined;
+      });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, guess));
+    expect(verified).toBe(5);
+    expect(outcomes.filter((o) => 'value' in o)).toHaveLength(5);
+    expect(outcomes.filter((o) => 'retryAfter' in o && o.retryAfter > 0)).toHaveLength(15);
+    // Right credentials in parallel all pass, and the first success clears the failures.
+    const { limiter: other } = await limiterIn({ windowMs: 60_000, maxPerUser: 5, maxPerIp: 1000 });
+    for (let i = 0; i < 4; i++) await other.fail('alice', '10.2.2.3');
+    const good = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        other.guard('alice', '10.2.2.3', () => Promise.resolve('alice'), { clearOnSuccess: true }),
+      ),
+    );
+    expect(good).toEqual(Array.from({ length: 10 }, () => ({ value: 'alice' })));
+    expect(await other.retryAfter('alice', '10.2.2.3')).toBe(0);
+    await other.fail('alice', '10.2.2.3');
+    expect(await other.retryAfter('alice', '10.2.2.3')).toBe(0);
+  });
+
   it('counts reset-style attempts and refuses past the limit, even when they arrive together', async () => {
     const { limiter } = await limiterIn({ windowMs: 60_000, maxPerUser: 3, maxPerIp: 100 });
     const waits = await Promise.all(
@@ -134,7 +162,7 @@ describe('LoginLimiter on the record store', () => {
   });
 });
 
-describe('failed sign-ins across a restart', () => {
+describe('failed sign-ins on a real server', () => {
   let running: RunningServer | undefined;
   afterEach(async () => {
     await running?.close();
@@ -173,5 +201,45 @@ describe('failed sign-ins across a restart', () => {
     expect(wait).toBeLessThanOrEqual(6);
     await new Promise((r) => setTimeout(r, wait * 1000 + 50));
     expect((await login('ruth-password')).status).toBe(200);
+  });
+
+  it('lets only maxPerUser of a burst of parallel guesses be tried, by login or Basic', async () => {
+    const dirs = await tempDirs();
+    cleanups.push(dirs.cleanup);
+    running = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: dirs.dataDir,
+      appDir: dirs.appDir,
+      loginLimits: { windowMs: 60_000, maxPerUser: 5, maxPerIp: 1000 },
+    });
+    const server = running;
+    await server.services.users.add('sam', 'sam-password');
+    await server.services.users.add('tess', 'tess-password');
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call(server, '/api/auth/login', {
+          method: 'POST',
+          json: { username: 'sam', password: `guess-${i}-guess` },
+        }),
+      ),
+    );
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array<number>(5).fill(401), ...Array<number>(7).fill(429)]);
+    const basicBurst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call(server, '/api/auth/me', { auth: basic('tess', `guess-${i}-guess`) }),
+      ),
+    );
+    expect(basicBurst.map((r) => r.status).sort()).toEqual([
+      ...Array<number>(5).fill(401),
+      ...Array<number>(7).fill(429),
+    ]);
+    // A client sending good Basic credentials on parallel requests is not held back.
+    await server.services.users.add('uma', 'uma-password');
+    const good = await Promise.all(
+      Array.from({ length: 8 }, () => call(server, '/api/auth/me', { auth: basic('uma', 'uma-password') })),
+    );
+    expect(good.map((r) => r.status)).toEqual(Array<number>(8).fill(200));
   });
 });
