@@ -23,8 +23,9 @@ import type { RecordBackend, RecordStore } from './records';
  * keeps at most `maxEntries` windows. Past that the oldest go first, windows still under their
  * limit before those in force, so spraying many names or addresses cannot lift a lock while
  * cheaper entries remain (with the defaults, lifting one takes thousands of failures from
- * hundreds of addresses within one window). Keys are truncated SHA-256 digests, so an attacker's 16 kB "user
- * name" takes the same room as any other, and the record holds no names or addresses.
+ * hundreds of addresses within one window). Keys are truncated SHA-256 digests, so an
+ * attacker's 16 kB "user name" takes the same room as any other, and the record does not spell
+ * out names or addresses.
  */
 export interface LoginLimits {
   windowMs: number;
