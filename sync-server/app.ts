@@ -24,7 +24,7 @@ import { dbGate } from './gate';
 import { crossOriginIsolationHeaders } from './headers';
 import { orgRoutes } from './orgRoutes';
 import { emptyOrgsFile, OrgsFileSchema, OrgStore } from './orgs';
-import { LoginLimiter } from './ratelimit';
+import { LoginLimiter, RESET_REQUEST_LIMITS } from './ratelimit';
 import { couchRecords, fileRecords } from './records';
 import { ResetStore } from './resets';
 import { staticApp } from './static';
@@ -35,7 +35,7 @@ export const VERSION: string = pkg.version;
 
 /**
  * Everything the server holds. Its state is the CouchDB backend (documents, and with
- * COUCHDB_URL the accounts and organizations too), the record files in the data directory
+ * COUCHDB_URL the accounts, organizations and sign-in limits too), the record files in the data directory
  * (embedded mode) and the blob store; nothing else survives a request.
  */
 export interface Services {
@@ -44,6 +44,7 @@ export interface Services {
   orgs: OrgStore;
   resets: ResetStore;
   limiter: LoginLimiter;
+  resetLimiter: LoginLimiter;
   backend: CouchBackend;
   blobs: BlobStore;
   formats: FormatLookup;
@@ -56,7 +57,8 @@ export function createServices(config: Config, formats: FormatLookup = serverFor
     tokens: new TokenStore(records, config.tokenLifetimeMs),
     orgs: new OrgStore(records.open('orgs', OrgsFileSchema, emptyOrgsFile)),
     resets: new ResetStore(records),
-    limiter: new LoginLimiter(config.loginLimits),
+    limiter: new LoginLimiter(records, 'login-failures', config.loginLimits),
+    resetLimiter: new LoginLimiter(records, 'reset-requests', RESET_REQUEST_LIMITS),
     backend: config.couchdbUrl
       ? createProxyBackend(config.couchdbUrl)
       : createEmbeddedBackend(config.dataDir),

@@ -8,7 +8,7 @@ import express, {
 } from 'express';
 import * as v from 'valibot';
 import { orgSummary, type OrgStore } from './orgs';
-import { LoginLimiter } from './ratelimit';
+import type { LoginLimiter } from './ratelimit';
 import type { ResetStore } from './resets';
 import type { TokenStore } from './tokens';
 import { checkPassword, UserError, type User, type UserStore } from './users';
@@ -32,7 +32,10 @@ export interface AuthDeps {
   tokens: TokenStore;
   orgs: OrgStore;
   resets: ResetStore;
+  /** Failed sign-ins (login, Basic credentials, password change). */
   limiter: LoginLimiter;
+  /** Password reset requests. */
+  resetLimiter: LoginLimiter;
 }
 
 const authOf = new WeakMap<Request, Auth>();
@@ -95,11 +98,9 @@ export function createAuthenticator(deps: AuthDeps) {
       if (colon < 0) return 'The Basic credentials are malformed: expected base64 of "username:password".';
       const name = normalizeName(decoded.slice(0, colon));
       const ip = req.ip ?? '';
-      const retryAfter = deps.limiter.retryAfter(name, ip);
-      if (retryAfter > 0) return { retryAfter };
-      const user = await checkBasic(name, decoded.slice(colon + 1));
-      if (!user) deps.limiter.fail(name, ip);
-      return user ? { user } : 'Invalid username or password.';
+      const outcome = await deps.limiter.guard(name, ip, () => checkBasic(name, decoded.slice(colon + 1)));
+      if ('retryAfter' in outcome) return outcome;
+      return outcome.value ? { user: outcome.value } : 'Invalid username or password.';
     }
     return `Unsupported Authorization scheme "${scheme}": use Bearer or Basic.`;
   }
@@ -176,8 +177,6 @@ export function handle(
 export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-  // Reset requests write to the log; a few per account and address per quarter hour is plenty.
-  const resetLimiter = new LoginLimiter({ windowMs: 15 * 60 * 1000, maxPerUser: 3, maxPerIp: 20 });
 
   const session = async (res: Response, user: User, status = 200) => {
     const { token, expiresAt } = await deps.tokens.issue(user.name);
@@ -218,15 +217,14 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
-      const wait = deps.limiter.retryAfter(name, ip);
-      if (wait > 0) return tooMany(res, wait);
-      const user = await deps.users.verify(name, body.password);
-      if (!user) {
-        deps.limiter.fail(name, ip);
-        return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
-      }
-      deps.limiter.succeed(name);
-      await session(res, user);
+      // Fresh: failures another instance counted a moment ago must count here too.
+      const outcome = await deps.limiter.guard(name, ip, () => deps.users.verify(name, body.password), {
+        fresh: true,
+        clearOnSuccess: true,
+      });
+      if ('retryAfter' in outcome) return tooMany(res, outcome.retryAfter);
+      if (!outcome.value) return sendError(res, 401, 'unauthorized', 'Invalid username or password.');
+      await session(res, outcome.value);
     }),
   );
 
@@ -258,12 +256,14 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const { user } = getAuth(req);
       const ip = req.ip ?? '';
-      const wait = deps.limiter.retryAfter(user.name, ip);
-      if (wait > 0) return tooMany(res, wait);
-      if (!(await deps.users.verify(user.name, body.currentPassword))) {
-        deps.limiter.fail(user.name, ip);
-        return sendError(res, 401, 'unauthorized', 'The current password is not right.');
-      }
+      const outcome = await deps.limiter.guard(
+        user.name,
+        ip,
+        () => deps.users.verify(user.name, body.currentPassword),
+        { fresh: true },
+      );
+      if ('retryAfter' in outcome) return tooMany(res, outcome.retryAfter);
+      if (!outcome.value) return sendError(res, 401, 'unauthorized', 'The current password is not right.');
       await deps.users.setPassword(user.name, body.newPassword);
       await deps.tokens.revokeAllFor(user.name);
       await session(res, user);
@@ -277,9 +277,8 @@ export function authRoutes(deps: AuthDeps, requireAuth: RequestHandler): Router 
       if (!body) return;
       const name = normalizeName(body.username);
       const ip = req.ip ?? '';
-      const wait = resetLimiter.retryAfter(name, ip);
+      const wait = await deps.resetLimiter.attempt(name, ip);
       if (wait > 0) return tooMany(res, wait, 'password reset requests');
-      resetLimiter.fail(name, ip);
       // The same answer whether or not the account exists.
       if (await deps.users.get(name)) {
         const { token, expiresAt } = await deps.resets.issue(name);

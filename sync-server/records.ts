@@ -4,7 +4,8 @@ import { redact } from './config';
 import { JsonFile } from './jsonfile';
 
 /**
- * Where the server keeps its own records (accounts, tokens, organizations): one small JSON
+ * Where the server keeps its own records (accounts, tokens, organizations, password resets,
+ * and the failed sign-in and reset request counters of ratelimit.ts): one small JSON
  * document per kind, read whole and updated whole.
  *
  * - Embedded mode: files under `<data>/loupe/` (JsonFile), which the CLI can edit while the
@@ -15,12 +16,16 @@ import { JsonFile } from './jsonfile';
  *   other's changes.
  */
 export interface RecordStore<T> {
-  read(): Promise<T>;
+  /**
+   * The current value. In COUCHDB_URL mode a read may be reused for up to a second; `fresh`
+   * asks CouchDB again. (Files are revalidated on every read, so they are always fresh.)
+   */
+  read(options?: { fresh?: boolean }): Promise<T>;
   /** Applies `change` to a fresh copy and stores the result; `change` may run more than once. */
   update<R>(change: (data: T) => R): Promise<R>;
 }
 
-export type RecordKind = 'users' | 'tokens' | 'orgs' | 'resets';
+export type RecordKind = 'users' | 'tokens' | 'orgs' | 'resets' | 'login-failures' | 'reset-requests';
 
 export interface RecordBackend {
   open<T>(kind: RecordKind, schema: v.GenericSchema<unknown, T>, empty: () => T): RecordStore<T>;
@@ -107,8 +112,8 @@ export function couchRecords(couchdbUrl: string): RecordBackend {
         return { value: parsed.output, rev: doc._rev };
       };
       return {
-        async read() {
-          if (cache && Date.now() - cache.at < COUCH_READ_CACHE_MS) return cache.value;
+        async read(options) {
+          if (!options?.fresh && cache && Date.now() - cache.at < COUCH_READ_CACHE_MS) return cache.value;
           const { value } = await load();
           cache = { at: Date.now(), value };
           return value;

@@ -199,6 +199,51 @@ describe('COUCHDB_URL proxy mode', () => {
     }
   });
 
+  it('counts failed sign-ins made on one instance on every other instance', async () => {
+    const limits = { loginLimits: { windowMs: 6000, maxPerUser: 5, maxPerIp: 1000 } };
+    const one = await startTestServer({ couchdbUrl: server.config.couchdbUrl, ...limits });
+    const two = await startTestServer({ couchdbUrl: server.config.couchdbUrl, ...limits });
+    try {
+      await one.services.users.add('pat', 'pat-password');
+      const login = (on: TestServer, password: string) =>
+        call(on, '/api/auth/login', { method: 'POST', json: { username: 'pat', password } });
+      // Four failures over both instances, then a success on one clears them for both.
+      for (let i = 0; i < 4; i++) expect((await login(i % 2 ? two : one, 'bad-guess')).status).toBe(401);
+      expect((await login(two, 'pat-password')).status).toBe(200);
+      expect((await login(one, 'bad-guess')).status).toBe(401);
+      expect((await login(one, 'pat-password')).status).toBe(200);
+
+      // Five spread over both lock the name on both, even with the right password.
+      for (const on of [one, two, two, one, two]) expect((await login(on, 'bad-guess')).status).toBe(401);
+      const waits: number[] = [];
+      for (const on of [one, two]) {
+        const blocked = await login(on, 'pat-password');
+        expect(blocked.status).toBe(429);
+        expect(blocked.body).toMatchObject({ error: 'too_many_requests' });
+        waits.push(Number(blocked.headers.get('retry-after')));
+      }
+      for (const wait of waits) expect(wait).toBeGreaterThan(0);
+      for (const wait of waits) expect(wait).toBeLessThanOrEqual(6);
+      // The counters are one document of loupe_meta, keyed by digests, not by names.
+      const doc = await fetch(`${upstreamUrl}/loupe_meta/login-failures`, {
+        headers: { authorization: basic('couchadmin', 's3cret:pw') },
+      });
+      const text = await doc.text();
+      expect(text).not.toContain('pat');
+      expect(Object.values((JSON.parse(text) as { data: { users: object } }).data.users)).toContainEqual({
+        start: expect.any(Number),
+        failures: 5,
+      });
+
+      // Once the window of the first failure has passed, the right password gets in again.
+      await new Promise((r) => setTimeout(r, Math.max(...waits) * 1000 + 50));
+      expect((await login(two, 'pat-password')).status).toBe(200);
+      expect((await login(one, 'pat-password')).status).toBe(200);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+
   it('answers 502 with a clear message when CouchDB cannot be reached', async () => {
     const down = await startTestServer({ couchdbUrl: 'http://admin:pw@127.0.0.1:9' });
     try {
