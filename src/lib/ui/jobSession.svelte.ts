@@ -780,12 +780,12 @@ export class JobSession {
 
   undo(): void {
     const diff = this.history.undo();
-    if (diff) this.apply(diff);
+    if (diff) this.apply(restamped(diff));
   }
 
   redo(): void {
     const diff = this.history.redo();
-    if (diff) this.apply(diff);
+    if (diff) this.apply(restamped(diff));
   }
 
   /** Resolves when everything committed so far is in IndexedDB. */
@@ -933,4 +933,21 @@ function sameRecord(a: object, b: object): boolean {
   let m = 0;
   for (const key of Object.keys(x)) if (!key.startsWith('_') && x[key] !== undefined) m++;
   return n === m;
+}
+
+/**
+ * An undo or redo is a new edit: the states it brings back carry the time it was made, so that
+ * sync treats them as the latest version (a true collision goes to the last writer) rather
+ * than as the older edit they copy. View records carry no time.
+ */
+function restamped(diff: Diff<JobRecord>): Diff<JobRecord> {
+  const stamp = now();
+  const fresh = (r: JobRecord): JobRecord => (isView(r) ? r : { ...r, updated_date: stamp });
+  return {
+    added: Object.fromEntries(Object.entries(diff.added).map(([id, r]) => [id, fresh(r)])),
+    updated: Object.fromEntries(
+      Object.entries(diff.updated).map(([id, [before, after]]) => [id, [before, fresh(after)]]),
+    ),
+    removed: diff.removed,
+  };
 }

@@ -177,4 +177,23 @@ describe('JobSession', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(here.objects[late.id]).toBeUndefined();
   });
+
+  it('stamps what undo and redo bring back with the time they were made (the latest edit for sync)', async () => {
+    const s = await JobSession.open(repo, jobId);
+    const box = s.draw({ type: 'rectangle', points: [0, 0, 5, 5] }, label);
+    await new Promise((r) => setTimeout(r, 5));
+    s.update(box.id, (o) => ({ ...o, points: [1, 1, 6, 6] }) as typeof o, 'Move');
+    const moved = s.objects[box.id]!.updated_date;
+    await new Promise((r) => setTimeout(r, 5));
+    s.undo();
+    const undone = s.objects[box.id]!;
+    expect(undone).toMatchObject({ points: [0, 0, 5, 5] });
+    expect(undone.updated_date > moved).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    s.redo();
+    expect(s.objects[box.id]!.updated_date > undone.updated_date).toBe(true);
+    await s.flush();
+    const [stored] = await repo.annotations.objectsOnFrame(jobId, 0);
+    expect(stored).toMatchObject({ points: [1, 1, 6, 6], updated_date: s.objects[box.id]!.updated_date });
+  });
 });
