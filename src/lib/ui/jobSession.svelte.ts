@@ -114,7 +114,8 @@ export const JOB_HISTORY_LIMIT = 1000;
 export class JobSession {
   readonly job: Job;
   task: Task;
-  readonly project: Project;
+  /** The job's project; replaced when its labels change elsewhere (see `open` with `watch`). */
+  project: Project = $state.raw(undefined as unknown as Project);
   readonly frames: FrameMeta[];
 
   frame = $state(0);
@@ -282,9 +283,15 @@ export class JobSession {
     };
     const subscription = changes.subscribe(onChange);
     for (const change of missed) onChange(change);
+    // Labels edited elsewhere (an owner adding a label mid-job) show without reopening the job.
+    const projects = this.repo.projects.observe$().subscribe((list) => {
+      const next = list.find((p) => p.id === this.project.id);
+      if (next && next.updated_date !== this.project.updated_date) this.project = next;
+    });
     return () => {
       this.watching = false;
       subscription.unsubscribe();
+      projects.unsubscribe();
     };
   }
 

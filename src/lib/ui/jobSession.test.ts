@@ -169,6 +169,12 @@ describe('JobSession', () => {
     await until('the outside track', () => here.trackPosition(track.id, 1)?.outside === true);
     expect(here.objectsOn(0)).toEqual([]);
 
+    // A label added to the project elsewhere is offered here at once.
+    await repo.projects.update(here.project.id, {
+      labels: [...here.labels, { ...label, id: 'bike', name: 'bike' }],
+    });
+    await until('the new label', () => here.labels.some((l) => l.id === 'bike'));
+
     // After stopping, nothing more arrives.
     here.stopWatching();
     elsewhere.goTo(2);
