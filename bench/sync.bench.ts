@@ -6,31 +6,13 @@
  */
 import type { Page } from 'playwright-core';
 import type { BenchContext } from './run';
+import { post, type Bench } from './syncShared';
 import { percentile, median, type Metrics } from './results';
 import { serveAppWithBenchPage } from './sameOrigin';
 
 const OBJECTS = 10_000;
 const FRAMES = 1_000;
 const EDITS = 40;
-
-interface SyncBenchPage {
-  open(workspaceId: string, token: string): Promise<void>;
-  seed(jobId: string, objects: number, frames: number): Promise<{ start: number; writtenMs: number }>;
-  waitForObjects(n: number): Promise<number>;
-  edit(x: number): Promise<number>;
-  waitForEdit(x: number): Promise<number>;
-}
-type Bench = { syncBench: SyncBenchPage };
-
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 export async function run({ browser }: BenchContext): Promise<Metrics> {
   const served = await serveAppWithBenchPage('sync');

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from './run';
+import { post, type Bench } from './syncShared';
 import { median, percentile, type Metrics } from './results';
 import { prepareBenchApp } from './sameOrigin';
 
@@ -16,15 +17,6 @@ const CLIENTS = 20;
 const OBJECTS = 1_000;
 const FRAMES = 100;
 const EDITS = 20;
-
-interface SyncBenchPage {
-  open(workspaceId: string, token: string): Promise<void>;
-  seed(jobId: string, objects: number, frames: number): Promise<{ start: number; writtenMs: number }>;
-  waitForObjects(n: number): Promise<number>;
-  edit(x: number): Promise<number>;
-  waitForEdit(x: number): Promise<number>;
-}
-type Bench = { syncBench: SyncBenchPage };
 
 /** Resident memory of a process in MiB (Linux). */
 function rssMiB(pid: number): number {
@@ -48,16 +40,6 @@ function startServerProcess(appDir: string, dataDir: string): Promise<{ child: C
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready:\n${out}`)));
   });
-}
-
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 export async function run({ browser }: BenchContext): Promise<Metrics> {

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
+import { register, waitSynced } from '../helpers/team';
 
 const IMAGES = [
   join(ASSETS, 'media/images_exif_orientation/recurser_all_8_orientations/Landscape_1.jpg'),
@@ -27,15 +28,6 @@ let inviteLink = '';
 let jobUrl = '';
 /** The objects each device added in the "different objects" step. */
 const freshIds: string[] = [];
-
-async function register(page: Page, name: string): Promise<void> {
-  await page.goto(`${server.url}/register`);
-  await page.getByTestId('auth-username').fill(name);
-  await page.getByTestId('auth-password').fill(`${name}-password`);
-  await page.getByTestId('auth-confirm').fill(`${name}-password`);
-  await page.getByTestId('auth-submit').click();
-  await page.waitForURL(/\/orgs$/);
-}
 
 async function drawRectangle(page: Page, fx: number, fy: number): Promise<void> {
   const box = await page.getByTestId('canvas').boundingBox();
@@ -82,21 +74,6 @@ async function saved(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
 }
 
-/** Goes to the project list and waits until the header reports everything synced. */
-async function waitSynced(page: Page): Promise<void> {
-  if (!page.url().endsWith('/')) await page.goto(server.url);
-  const status = page.getByTestId('sync-status');
-  try {
-    await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('online');
-  } catch (error) {
-    const pending = await page.evaluate(() =>
-      Object.entries(localStorage).filter(([k]) => k.startsWith('loupe.sync.pending')),
-    );
-    throw new Error(`Not synced: ${await status.textContent()} ${JSON.stringify(pending)}`, { cause: error });
-  }
-  expect(await status.getAttribute('data-pending')).toBe('0');
-}
-
 async function labelsOnFrame(page: Page): Promise<string[]> {
   const rows = page.getByTestId('object-row');
   const labels: string[] = [];
@@ -127,7 +104,7 @@ afterAll(async () => {
 
 describe('two devices share an organization workspace through the server', () => {
   it('A registers, creates an organization and switches to its workspace', async () => {
-    await register(a.page, 'anna');
+    await register(a.page, server.url, 'anna');
     await a.page.getByTestId('org-name').fill('Acme labelling');
     await a.page.getByTestId('create-org').click();
     await a.page.getByTestId('org-title').waitFor();
@@ -177,7 +154,7 @@ describe('two devices share an organization workspace through the server', () =>
         { timeout: 30_000 },
       )
       .toBe(2);
-    await waitSynced(page);
+    await waitSynced(page, server.url);
   });
 
   it('A invites B by link; B registers, accepts and opens the task with media from the server', async () => {
@@ -187,14 +164,14 @@ describe('two devices share an organization workspace through the server', () =>
     inviteLink = (await a.page.getByTestId('invite-link').textContent()) ?? '';
     expect(inviteLink).toMatch(/\/invite\/.+/);
 
-    await register(b.page, 'ben');
+    await register(b.page, server.url, 'ben');
     await b.page.goto(inviteLink);
     await b.page.getByTestId('invite-summary').waitFor();
     expect(await b.page.getByTestId('invite-summary').textContent()).toContain('Acme labelling');
     await b.page.getByTestId('accept-invite').click();
     await b.page.waitForURL(`${server.url}/`);
     expect(await b.page.getByTestId('workspace-switcher').inputValue()).toBe(orgId);
-    await waitSynced(b.page);
+    await waitSynced(b.page, server.url);
 
     // The frame is decoded from bytes downloaded on first view, then kept on B's device.
     await openJob(b.page);
@@ -226,7 +203,7 @@ describe('two devices share an organization workspace through the server', () =>
     // Leaving the page (waitSynced does) before the label change is stored would drop it.
     await saved(b.page);
     await b.context.setOffline(false);
-    await waitSynced(b.page);
+    await waitSynced(b.page, server.url);
 
     // No reload on A: the open job view shows replicated edits as they arrive.
     await expect.poll(() => labelsOnFrame(a.page), { timeout: 60_000, interval: 250 }).toEqual(['person']);
@@ -255,10 +232,10 @@ describe('two devices share an organization workspace through the server', () =>
     await saved(b.page);
 
     await a.context.setOffline(false);
-    await waitSynced(a.page);
+    await waitSynced(a.page, server.url);
     await b.context.setOffline(false);
-    await waitSynced(b.page);
-    await waitSynced(a.page);
+    await waitSynced(b.page, server.url);
+    await waitSynced(a.page, server.url);
 
     await waitForObjects(a.page, 3);
     await waitForObjects(b.page, 3);
@@ -278,9 +255,9 @@ describe('two devices share an organization workspace through the server', () =>
     await saved(b.page);
 
     await a.context.setOffline(false);
-    await waitSynced(a.page);
+    await waitSynced(a.page, server.url);
     await b.context.setOffline(false);
-    await waitSynced(b.page);
+    await waitSynced(b.page, server.url);
 
     await b.page.getByTestId('sync-status').click();
     await b.page.getByTestId('conflict-entry').first().waitFor({ timeout: 30_000 });
@@ -298,7 +275,7 @@ describe('two devices share an organization workspace through the server', () =>
     expect(await b.page.getByTestId('conflict-count').textContent()).toBe(String(logged.length));
 
     // Both devices converge on the later edit.
-    await waitSynced(a.page);
+    await waitSynced(a.page, server.url);
     await expect
       .poll(
         async () => {
@@ -339,7 +316,7 @@ describe('two devices share an organization workspace through the server', () =>
     await b.page.getByTestId('auth-password').fill('ben-password');
     await b.page.getByTestId('auth-submit').click();
     await b.page.waitForURL(`${server.url}/`);
-    await waitSynced(b.page);
+    await waitSynced(b.page, server.url);
     await waitForObjects(a.page, 4);
   });
 

@@ -7,21 +7,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
+import { register } from '../helpers/team';
 
 let server: TestServer;
 let browser: Browser;
 let anna: Page;
 let ben: Page;
 let orgId = '';
-
-async function register(page: Page, name: string): Promise<void> {
-  await page.goto(`${server.url}/register`);
-  await page.getByTestId('auth-username').fill(name);
-  await page.getByTestId('auth-password').fill(`${name}-password`);
-  await page.getByTestId('auth-confirm').fill(`${name}-password`);
-  await page.getByTestId('auth-submit').click();
-  await page.waitForURL(/\/orgs$/);
-}
 
 async function invite(role: string): Promise<string> {
   await anna.goto(`${server.url}/orgs/${orgId}`);
@@ -44,8 +36,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   anna = (await newContext(browser)).page;
   ben = (await newContext(browser)).page;
-  await register(anna, 'anna');
-  await register(ben, 'ben');
+  await register(anna, server.url, 'anna');
+  await register(ben, server.url, 'ben');
 });
 
 afterAll(async () => {

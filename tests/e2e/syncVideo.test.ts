@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext, type TestContext } from '../helpers/browser';
+import { register, waitSynced } from '../helpers/team';
 import { createProject, createTask, goToFrame } from '../helpers/jobView';
 
 const CLIP = join(ASSETS, 'media/video/cvat/video_1.mp4');
@@ -25,22 +26,6 @@ let b: TestContext;
 let orgId = '';
 let jobUrl = '';
 let projectUrl = '';
-
-async function register(page: Page, name: string): Promise<void> {
-  await page.goto(`${server.url}/register`);
-  await page.getByTestId('auth-username').fill(name);
-  await page.getByTestId('auth-password').fill(`${name}-password`);
-  await page.getByTestId('auth-confirm').fill(`${name}-password`);
-  await page.getByTestId('auth-submit').click();
-  await page.waitForURL(/\/orgs$/);
-}
-
-async function waitSynced(page: Page): Promise<void> {
-  if (!page.url().endsWith('/')) await page.goto(server.url);
-  const status = page.getByTestId('sync-status');
-  await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('online');
-  expect(await status.getAttribute('data-pending')).toBe('0');
-}
 
 /** Waits for a frame to be decoded and drawn, or fails with what the page says. */
 async function frameShown(page: Page, frame: number): Promise<void> {
@@ -92,7 +77,7 @@ afterAll(async () => {
 describe('a video task is shared between two devices', () => {
   it('A creates a task from a video; the video is uploaded under the SHA-256 of its bytes', async () => {
     const page = a.page;
-    await register(page, 'vera');
+    await register(page, server.url, 'vera');
     await page.getByTestId('org-name').fill('Video team');
     await page.getByTestId('create-org').click();
     await page.getByTestId('org-title').waitFor();
@@ -124,7 +109,7 @@ describe('a video task is shared between two devices', () => {
     // On A the video is stored under its content key, which is not the hash of its bytes.
     const local = await storedBlobs(page);
     expect(local.filter((r) => r.mime === 'video/mp4').map((r) => r.sha256)).not.toContain(CLIP_SHA);
-    await waitSynced(page);
+    await waitSynced(page, server.url);
   });
 
   it('B joins and opens the job: the video is downloaded on first view, checked and kept', async () => {
@@ -134,12 +119,12 @@ describe('a video task is shared between two devices', () => {
     const inviteLink = (await a.page.getByTestId('invite-link').textContent()) ?? '';
 
     const page = b.page;
-    await register(page, 'bruno');
+    await register(page, server.url, 'bruno');
     await page.goto(inviteLink);
     await page.getByTestId('accept-invite').click();
     await page.waitForURL(`${server.url}/`);
     expect(await page.getByTestId('workspace-switcher').inputValue()).toBe(orgId);
-    await waitSynced(page);
+    await waitSynced(page, server.url);
     // The first visit installs the service worker; from the next navigation on it controls the page.
     await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
     await page.reload();
@@ -193,9 +178,9 @@ describe('a video task is shared between two devices', () => {
       (await a.page.getByTestId('job-link').first().getAttribute('href')) ?? '',
       server.url,
     ).href;
-    await waitSynced(a.page);
+    await waitSynced(a.page, server.url);
 
-    await waitSynced(b.page);
+    await waitSynced(b.page, server.url);
     await b.page.goto(lateJobUrl);
     const alert = b.page.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
