@@ -1,3 +1,4 @@
+import { map, type Observable } from 'rxjs';
 import { now } from '../core/ids';
 import type { Id, Job, JobStage, JobState } from '../core/types';
 import type { WorkspaceDatabase } from './database';
@@ -14,12 +15,17 @@ export interface JobStore {
   /** Ordered by start frame. */
   listByTask(taskId: Id): Promise<Job[]>;
   update(id: Id, patch: JobPatch): Promise<Job>;
+  /** The job as it is now and after every change (undefined once removed). */
+  observe$(id: Id): Observable<Job | undefined>;
 }
 
 export function createJobStore(db: WorkspaceDatabase): JobStore {
   return {
     async get(id) {
       return (await db.job.findOne(id).exec())?.toMutableJSON();
+    },
+    observe$(id) {
+      return db.job.findOne(id).$.pipe(map((doc) => doc?.toMutableJSON()));
     },
     async listByTask(taskId) {
       const docs = await db.job.find({ selector: { task_id: taskId } }).exec();

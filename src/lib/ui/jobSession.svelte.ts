@@ -112,7 +112,8 @@ export const JOB_HISTORY_LIMIT = 1000;
  * the history, so a reload restores exactly what the annotator saw, undo stack included.
  */
 export class JobSession {
-  readonly job: Job;
+  /** The job; replaced when its stage, state or assignee change here or elsewhere. */
+  job: Job = $state.raw(undefined as unknown as Job);
   task: Task;
   /** The job's project; replaced when its labels change elsewhere (see `open` with `watch`). */
   project: Project = $state.raw(undefined as unknown as Project);
@@ -283,15 +284,20 @@ export class JobSession {
     };
     const subscription = changes.subscribe(onChange);
     for (const change of missed) onChange(change);
-    // Labels edited elsewhere (an owner adding a label mid-job) show without reopening the job.
+    // Labels edited elsewhere (an owner adding a label mid-job) and the job's stage, state or
+    // assignee set by someone else show without reopening the job.
     const projects = this.repo.projects.observe$().subscribe((list) => {
       const next = list.find((p) => p.id === this.project.id);
       if (next && next.updated_date !== this.project.updated_date) this.project = next;
+    });
+    const job = this.repo.jobs.observe$(this.job.id).subscribe((next) => {
+      if (next && next.updated_date !== this.job.updated_date) this.job = next;
     });
     return () => {
       this.watching = false;
       subscription.unsubscribe();
       projects.unsubscribe();
+      job.unsubscribe();
     };
   }
 

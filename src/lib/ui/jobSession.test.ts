@@ -174,6 +174,9 @@ describe('JobSession', () => {
       labels: [...here.labels, { ...label, id: 'bike', name: 'bike' }],
     });
     await until('the new label', () => here.labels.some((l) => l.id === 'bike'));
+    // So does a supervisor moving the job to validation.
+    await repo.jobs.update(jobId, { stage: 'validation' });
+    await until('the new stage', () => here.job.stage === 'validation');
 
     // After stopping, nothing more arrives.
     here.stopWatching();
