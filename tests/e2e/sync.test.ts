@@ -287,6 +287,15 @@ describe('two devices share an organization workspace through the server', () =>
       .toEqual(['bike', 'bike', 'car']);
     await openJob(b.page);
     expect(await labelsOnFrame(b.page)).toEqual(['bike', 'bike', 'car']);
+
+    // B keeps A's losing version after all: it becomes the latest edit, and A's open job shows it.
+    await b.page.goto(server.url);
+    await b.page.getByTestId('sync-status').click();
+    const entries = b.page.getByTestId('conflict-entry');
+    const before = await entries.count();
+    await entries.filter({ hasText: 'label_id' }).first().getByTestId('conflict-restore').click();
+    await expect.poll(() => entries.count()).toBe(before - 1);
+    await expect.poll(() => labelsOnFrame(a.page), { timeout: 30_000 }).toEqual(['bike', 'car', 'car']);
   });
 
   it('a revoked token shows a clear message, keeps the edit and syncs it after signing in again', async () => {
