@@ -68,8 +68,11 @@ describe('replication with a real PouchDB client through the gate', () => {
     const b = local('b');
     const w1Url = basicUrl(org.databases.frame, 'w1', 'w1-password');
     const pulled = await b.replicate.from(w1Url);
-    expect(pulled.docs_written).toBe(120);
-    expect((await b.allDocs()).total_rows).toBe(120);
+    // A worker replicates only the frames of their own job.
+    expect(pulled.docs_written).toBe(60);
+    const pulledIds = (await b.allDocs()).rows.map((r) => r.id);
+    expect(pulledIds).toHaveLength(60);
+    expect(pulledIds.every((id) => id.startsWith('j1:'))).toBe(true);
 
     // The worker edits a frame of their own job; it comes back to the owner.
     const doc = await b.get('j1:7');
@@ -84,8 +87,9 @@ describe('replication with a real PouchDB client through the gate', () => {
     const c = local('c');
     const w1Url = basicUrl(org.databases.frame, 'w1', 'w1-password');
     await c.replicate.from(w1Url);
-    const foreign = await c.get('j2:5');
-    await c.put({ ...foreign, objects: {} });
+    // w2's frame never reached this replica; the worker writes one under its id.
+    await expect(c.get('j2:5')).rejects.toMatchObject({ status: 404 });
+    await c.put(frameDoc('j2', 5) as PouchDoc);
     const error = await c.replicate.to(w1Url).then(
       (result) => result,
       (err: unknown) => err,

@@ -72,10 +72,12 @@ describe('RxDB replication as a worker through the gate', () => {
   const onServer = async (name: 'job' | 'frame', id: string) =>
     (await call(server, `/db/${org.databases[name]}/${id}`, { auth: olga })).body as Record<string, unknown>;
 
-  it('pulls the workspace, and pushes edits to its own job and the state of that job', async () => {
+  it('pulls its own job of the workspace, and pushes edits to that job and its state', async () => {
     expect(await syncOnce('job')).toBeUndefined();
     expect(await syncOnce('frame')).toBeUndefined();
-    expect(await device.db.collections.job.count().exec()).toBe(3);
+    // Workers read only their own jobs (j2 is w2's, j3 nobody's).
+    expect((await device.db.collections.job.find().exec()).map((d) => d.id)).toEqual(['j1']);
+    expect((await device.db.collections.frame.find().exec()).map((d) => d.id)).toEqual(['j1:0']);
 
     const frame = await device.db.collections.frame.findOne('j1:0').exec();
     expect(frame).not.toBeNull();
@@ -100,8 +102,15 @@ describe('RxDB replication as a worker through the gate', () => {
 
   it("is refused when it pushes another's job, and the server keeps its version", async () => {
     const before = await onServer('frame', 'j2:2');
-    const frame = await device.db.collections.frame.findOne('j2:2').exec();
-    await frame?.incrementalPatch({ objects: {} });
+    // The device never saw w2's frame; it writes one under the same id.
+    await device.db.collections.frame.insert({
+      id: 'j2:2',
+      job_id: 'j2',
+      frame: 2,
+      objects: {},
+      removed: {},
+      updated_date: '2026-03-01T00:00:00.000Z',
+    });
     bulkStatuses.length = 0;
     const error = await syncOnce('frame');
     // RxDB reports a failed push (RC_PUSH) and keeps the edit pending; the gate answered 403.
