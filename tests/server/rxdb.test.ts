@@ -3,7 +3,7 @@ import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgSummary } from '../../sync-server/orgs';
 import { openWorkspace, type Workspace } from '../../src/lib/store';
-import { box, seed } from './fixtures';
+import { box, frameDoc, SEED, seed } from './fixtures';
 import { addMember, call, makeOrg, startTestServer, userWithToken, type TestServer } from './helpers';
 
 /**
@@ -117,5 +117,97 @@ describe('RxDB replication as a worker through the gate', () => {
     expect(error).toMatchObject({ code: 'RC_PUSH' });
     expect(bulkStatuses).toContain(403);
     expect(await onServer('frame', 'j2:2')).toEqual(before);
+  });
+});
+
+describe("RxDB replication of a worker's jobs through the gate", () => {
+  let server: TestServer;
+  let olga: string;
+  let sam: string;
+  let w1: string;
+  let org: OrgSummary;
+  let device: Workspace;
+  const states: { cancel(): Promise<unknown> }[] = [];
+
+  const frameIds = (job: string, count: number) => Array.from({ length: count }, (_, i) => `${job}:${i}`);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    olga = await userWithToken(server, 'olga');
+    sam = await userWithToken(server, 'sam');
+    w1 = await userWithToken(server, 'w1');
+    org = await makeOrg(server, olga);
+    await addMember(server, org.id, 'sam', 'supervisor');
+    await addMember(server, org.id, 'w1', 'worker');
+    // The first 600 changes of the frame feed are w2's; then j3's (nobody's yet) and w1's.
+    const frames = (job: string, count: number) =>
+      Array.from({ length: count }, (_, i) => frameDoc(job, i, [box(`${job}-o${i}`, i)]));
+    await seed(server, org.databases, olga, {
+      job: SEED.job ?? [],
+      frame: [...frames('j2', 600), ...frames('j3', 4), ...frames('j1', 3)],
+    });
+    device = await openWorkspace(org.id, { storage: 'memory', databaseName: `rxdb_scope_${org.id}` });
+  });
+  afterAll(async () => {
+    await Promise.allSettled(states.map((s) => s.cancel()));
+    await device.remove();
+    await server.stop();
+  });
+
+  function replicate(name: 'job' | 'frame') {
+    const collection = device.db.collections[name] as unknown as RxCollection<unknown>;
+    const state = replicateCouchDB<unknown>({
+      replicationIdentifier: `scope-${name}`,
+      collection,
+      url: `${server.url}/db/${org.databases[name]}/`,
+      live: true,
+      retryTime: 200,
+      waitForLeadership: false,
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', w1);
+        return fetch(input, { ...init, headers });
+      },
+      pull: { batchSize: 50 },
+    });
+    states.push(state);
+    return state;
+  }
+
+  const ids = async (name: 'job' | 'frame') =>
+    (await device.db.collections[name].find().exec()).map((d) => d.primary).sort();
+
+  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+    const end = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('pulls the own frames that come after 600 invisible changes', async () => {
+    const jobs = replicate('job');
+    const frames = replicate('frame');
+    await jobs.awaitInitialReplication();
+    await frames.awaitInitialReplication();
+    expect(await ids('job')).toEqual(['j1']);
+    expect(await ids('frame')).toEqual(frameIds('j1', 3));
+  });
+
+  it('receives a newly assigned job and its older frames while live', async () => {
+    const j3 = (await call(server, `/db/${org.databases.job}/j3`, { auth: sam })).body as Record<
+      string,
+      unknown
+    >;
+    const assigned = await call(server, `/db/${org.databases.job}/j3`, {
+      method: 'PUT',
+      auth: sam,
+      json: { ...j3, assignee: 'w1' },
+    });
+    expect(assigned.status).toBe(201);
+    await until('the job', async () => (await ids('job')).length === 2);
+    await until('its frames', async () => (await ids('frame')).length === 7);
+    expect(await ids('job')).toEqual(['j1', 'j3']);
+    expect(await ids('frame')).toEqual([...frameIds('j1', 3), ...frameIds('j3', 4)]);
   });
 });
