@@ -3,7 +3,7 @@ import { classifyDbRequest, workspaceDbName, type WorkspaceDb } from './access';
 import { getAuth, sendError } from './auth';
 import type { CouchBackend } from './couch';
 import type { OrgStore, Role } from './orgs';
-import { scopedReads, type ScopedReads } from './readscope';
+import { scopedReads, unscopeSince, type ScopedReads } from './readscope';
 import { checkWrite, jobIdsToCheck, type CouchDoc } from './rules';
 
 /**
@@ -74,6 +74,7 @@ async function decide(
       // Workers read only their own jobs and what holds them (readscope.ts).
       if (role === 'worker' && decision.read)
         return scoped.handle(decision.db, user.name, decision.read, req, res, next);
+      if (decision.read?.docId === '_changes') unscopeSince(req);
       return next();
     }
 

@@ -144,6 +144,21 @@ export function decodeSince(since: string | undefined, epoch: string): Seq {
   return /^\d+$/.test(upstream) ? Number(upstream) : upstream;
 }
 
+/**
+ * For everyone but workers: a `since` of the workers' form (from a checkpoint taken while the
+ * user was a worker) is read from the start, since they now see more than it covered.
+ */
+export function unscopeSince(req: Request): void {
+  const [path = '', query = ''] = req.url.split('?');
+  const params = new URLSearchParams(query);
+  const since = params.get('since');
+  if (since === null || !EPOCH_SEQ.test(since)) return;
+  params.set('since', '0');
+  req.url = `${path}?${params.toString()}`;
+  // Express parsed the query already; the embedded store reads it from there.
+  (req.query as Record<string, unknown>).since = '0';
+}
+
 type Params = Record<string, unknown>;
 
 /** Query parameters and, for a POST, the JSON body's fields (the body wins, as in CouchDB). */

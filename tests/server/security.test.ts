@@ -870,6 +870,12 @@ describe('security suite: refused attacks change nothing', () => {
     // Supervisors read everything, with the store's own sequences.
     const all = await req(`${db('frame')}/_changes`, { auth: as('sam') });
     expect((all.body as { results: unknown[] }).results).toHaveLength(3);
+    // A checkpoint taken as a worker, used after a promotion, reads everything from the start.
+    const asWorker = await req(`${db('frame')}/_changes`, { auth: as('w1') });
+    const since = encodeURIComponent((asWorker.body as { last_seq: string }).last_seq);
+    const promoted = await req(`${db('frame')}/_changes?since=${since}`, { auth: as('sam') });
+    expect(promoted.status).toBe(200);
+    expect((promoted.body as { results: unknown[] }).results).toHaveLength(3);
     const own = await req(`${db('frame')}/j1:0`, { auth: as('w1') });
     expect(own.status).toBe(200);
     const rows = await req(`${db('frame')}/_all_docs`, {
