@@ -274,7 +274,12 @@ export function scopedReads(backend: CouchBackend, parse: RequestHandler): Scope
       }
       onlyIds = new Set(ids as string[]);
     } else if (params.doc_ids !== undefined || params.view !== undefined || params.selector !== undefined) {
-      return sendError(res, 403, 'forbidden', 'doc_ids, view and selector need a filter workers cannot use.');
+      return sendError(
+        res,
+        403,
+        'forbidden',
+        'Workers send doc_ids only with filter=_doc_ids; view and selector filters are not available to them.',
+      );
     }
     if (truthy(params.descending)) {
       return sendError(res, 403, 'forbidden', 'Workers read changes in ascending order only.');
