@@ -41,8 +41,12 @@ export function workspaceDatabases(org: string): Record<Collection, string> {
 export type DbDecision =
   | { kind: 'allow' }
   | { kind: 'session' }
-  /** Any member may do it: reads, `_local` checkpoints, PUT of an existing database. */
-  | { kind: 'member'; db: WorkspaceDb }
+  /**
+   * Any member may do it: reads, `_local` checkpoints, PUT of an existing database. For reads,
+   * `docId` and `tail` are the path below the database (a document id, or an endpoint such as
+   * `_changes`, and the segments after it); workers' reads are narrowed to their jobs.
+   */
+  | { kind: 'member'; db: WorkspaceDb; read?: { docId?: string; tail: string[] } }
   /** A document write, checked against the role rules with the body and the stored version. */
   | { kind: 'write'; db: WorkspaceDb; op: 'put' | 'delete' | 'post' | 'bulk'; docId?: string }
   | { kind: 'deny'; status: 400 | 403; reason: string };
@@ -102,7 +106,7 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
 
   const rest = segments.slice(1);
   if (rest.length === 0) {
-    if (read) return { kind: 'member', db };
+    if (read) return { kind: 'member', db, read: { tail: [] } };
     if (method === 'PUT') return { kind: 'member', db };
     if (method === 'POST') return { kind: 'write', db, op: 'post' };
     return adminOnly('Deleting a workspace database (delete the organization instead)');
@@ -122,10 +126,10 @@ export function classifyDbRequest(user: User, method: string, path: string): DbD
     // Views, shows, lists and rewrites run code from design documents; never for members.
     if (isDesign && tail.some((s) => s.startsWith('_'))) return adminOnly('Design document functions');
     if (docId === '_temp_view' || docId === '_view_cleanup') return adminOnly(docId);
-    return { kind: 'member', db };
+    return { kind: 'member', db, read: { docId, tail } };
   }
   if (method === 'POST' && rest.length === 1) {
-    if (READ_POSTS.has(docId)) return { kind: 'member', db };
+    if (READ_POSTS.has(docId)) return { kind: 'member', db, read: { docId, tail } };
     if (docId === '_bulk_docs') return { kind: 'write', db, op: 'bulk' };
     return adminOnly(`POST ${docId}`);
   }

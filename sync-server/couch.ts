@@ -30,6 +30,18 @@ export interface CouchBackend {
   getDocs(db: string, ids: readonly string[]): Promise<Map<string, CouchDoc | undefined>>;
   /** All live documents of a database (for exports). */
   allDocs(db: string): Promise<CouchDoc[]>;
+  /**
+   * One batch of the changes feed, always with documents (`include_docs`). With `waitMs`,
+   * waits up to that long for a first change after `since` (a long poll) and answers an
+   * empty batch at `since` when none came.
+   */
+  changes(db: string, options: ChangesOptions): Promise<ChangesBatch>;
+  /** The database's current update sequence (opaque; it changes with every write). */
+  updateSeq(db: string): Promise<Seq>;
+  /** `_all_docs` rows, always with documents. */
+  allDocsRows(db: string, options: AllDocsOptions): Promise<AllDocsAnswer>;
+  /** `_bulk_get`, in CouchDB's answer shape. */
+  bulkGet(db: string, docs: BulkGetRequest[], options: BulkGetOptions): Promise<BulkGetAnswer>;
   /** Creates a database if it does not exist. */
   createDatabase(db: string): Promise<void>;
   /** Deletes a database if it exists. */
@@ -38,6 +50,91 @@ export interface CouchBackend {
   start(): Promise<void>;
   describe: string;
   close(): Promise<void>;
+}
+
+/** A CouchDB update sequence: a number (PouchDB) or an opaque string (CouchDB 2 and later). */
+export type Seq = string | number;
+
+export interface ChangesOptions {
+  since: Seq;
+  limit: number;
+  style?: 'all_docs' | 'main_only';
+  conflicts?: boolean;
+  attachments?: boolean;
+  waitMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChangeRow {
+  id: string;
+  seq: Seq;
+  changes: { rev: string }[];
+  deleted?: boolean;
+  doc?: CouchDoc | null;
+}
+
+export interface ChangesBatch {
+  results: ChangeRow[];
+  last_seq: Seq;
+}
+
+export interface AllDocsOptions {
+  keys?: string[];
+  startkey?: string;
+  endkey?: string;
+  inclusive_end?: boolean;
+  descending?: boolean;
+  limit?: number;
+  skip?: number;
+  conflicts?: boolean;
+}
+
+export interface AllDocsRow {
+  id?: string;
+  key: string;
+  value?: { rev: string; deleted?: boolean };
+  doc?: CouchDoc | null;
+  error?: string;
+}
+
+export interface AllDocsAnswer {
+  total_rows?: number;
+  offset?: number;
+  rows: AllDocsRow[];
+}
+
+export interface BulkGetRequest {
+  id: string;
+  rev?: string;
+  atts_since?: string[];
+}
+
+export interface BulkGetOptions {
+  revs?: boolean;
+  latest?: boolean;
+  attachments?: boolean;
+}
+
+export interface BulkGetAnswer {
+  results: { id: string; docs: ({ ok: CouchDoc } | { error: Record<string, unknown> })[] }[];
+}
+
+// The parts of PouchDB's database API the read paths use (vendor.d.ts types the rest).
+interface PouchReads {
+  changes(options: Record<string, unknown>): Promise<ChangesBatch> & {
+    on(event: 'change' | 'complete' | 'error', listener: (...args: unknown[]) => void): unknown;
+    cancel(): void;
+  };
+  info(): Promise<{ update_seq: Seq }>;
+  allDocs(options: Record<string, unknown>): Promise<AllDocsAnswer>;
+  bulkGet(options: Record<string, unknown>): Promise<{
+    results: { id: string; docs: ({ ok: CouchDoc } | { error: { name?: string; message?: string } })[] }[];
+  }>;
+}
+
+/** PouchDB takes numeric sequences as numbers. */
+function pouchSince(since: Seq): Seq {
+  return typeof since === 'string' && /^\d+$/.test(since) ? Number(since) : since;
 }
 
 export function createEmbeddedBackend(dataDir: string): CouchBackend {
@@ -55,8 +152,56 @@ export function createEmbeddedBackend(dataDir: string): CouchBackend {
   });
   let started: Promise<void> | undefined;
   const openDb = (db: string) => getOrCreateDB(Pouch, db);
+  const reads = async (db: string) => (await openDb(db)) as unknown as PouchReads;
   return {
     handler: app,
+    async changes(db, options) {
+      const pouch = await reads(db);
+      const query = {
+        since: pouchSince(options.since),
+        limit: options.limit,
+        include_docs: true,
+        style: options.style ?? 'main_only',
+        conflicts: options.conflicts ?? false,
+        attachments: options.attachments ?? false,
+        return_docs: true,
+      };
+      const first = await pouch.changes(query);
+      if (first.results.length > 0 || !options.waitMs) return first;
+      const changed = await new Promise<boolean>((resolve) => {
+        const feed = pouch.changes({ since: first.last_seq, live: true, limit: 1 });
+        const done = (value: boolean) => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', abort);
+          feed.cancel();
+          resolve(value);
+        };
+        const abort = () => done(false);
+        const timer = setTimeout(abort, options.waitMs);
+        options.signal?.addEventListener('abort', abort);
+        feed.on('change', () => done(true));
+        feed.on('error', abort);
+      });
+      return changed ? pouch.changes({ ...query, since: first.last_seq }) : first;
+    },
+    async updateSeq(db) {
+      return (await (await reads(db)).info()).update_seq;
+    },
+    async allDocsRows(db, options) {
+      return (await reads(db)).allDocs({ ...options, include_docs: true });
+    },
+    async bulkGet(db, docs, options) {
+      const answer = await (await reads(db)).bulkGet({ docs, ...options });
+      // As express-pouchdb answers it over HTTP.
+      return {
+        results: answer.results.map((r) => ({
+          id: r.id,
+          docs: r.docs.map((d) =>
+            'ok' in d ? d : { error: { id: r.id, error: d.error.name, reason: d.error.message } },
+          ),
+        })),
+      };
+    },
     async getDocs(db, ids) {
       const result = new Map<string, CouchDoc | undefined>();
       if (ids.length === 0) return result;
@@ -146,7 +291,12 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
     });
 
   /** A JSON request of the server's own (not a client's) to CouchDB. */
-  const json = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
+  const json = (
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: unknown }> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const out = upstream(method, path, {
@@ -172,6 +322,15 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
         incoming.on('error', reject);
       });
       out.on('error', (err) => reject(new Error(`CouchDB at ${shown} could not be reached: ${err.message}`)));
+      if (signal) {
+        const abort = () => {
+          out.destroy();
+          reject(new Error('aborted'));
+        };
+        if (signal.aborted) abort();
+        signal.addEventListener('abort', abort, { once: true });
+        out.on('close', () => signal.removeEventListener('abort', abort));
+      }
       out.end(payload);
     });
   const expect = (what: string, answer: { status: number }, ok: number[]) => {
@@ -226,8 +385,68 @@ export function createProxyBackend(couchdbUrl: string): CouchBackend {
     else pipeline(req, out, () => undefined);
   };
 
+  const dbPath = (db: string) => `/${encodeURIComponent(db)}`;
+
   return {
     handler,
+    async changes(db, options) {
+      const query = new URLSearchParams({
+        feed: options.waitMs ? 'longpoll' : 'normal',
+        since: String(options.since),
+        limit: String(options.limit),
+        include_docs: 'true',
+        style: options.style ?? 'main_only',
+      });
+      if (options.conflicts) query.set('conflicts', 'true');
+      if (options.attachments) query.set('attachments', 'true');
+      const path = `${dbPath(db)}/_changes?`;
+      if (!options.waitMs) {
+        const answer = await json('GET', path + query.toString());
+        expect(`_changes of ${db}`, answer, [200]);
+        return answer.body as ChangesBatch;
+      }
+      // CouchDB ends a long poll at `timeout`; the local timer also covers servers that do not.
+      query.set('timeout', String(options.waitMs));
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      const timer = setTimeout(abort, options.waitMs + 1000);
+      options.signal?.addEventListener('abort', abort);
+      try {
+        const answer = await json('GET', path + query.toString(), undefined, controller.signal);
+        expect(`_changes of ${db}`, answer, [200]);
+        return answer.body as ChangesBatch;
+      } catch (err) {
+        if (controller.signal.aborted) return { results: [], last_seq: options.since };
+        throw err;
+      } finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', abort);
+      }
+    },
+    async updateSeq(db) {
+      const answer = await json('GET', dbPath(db));
+      expect(`information on ${db}`, answer, [200]);
+      return (answer.body as { update_seq: Seq }).update_seq;
+    },
+    async allDocsRows(db, options) {
+      const { keys, ...rest } = options;
+      const query = new URLSearchParams({ include_docs: 'true' });
+      for (const [name, value] of Object.entries(rest)) {
+        if (value === undefined) continue;
+        query.set(name, name === 'startkey' || name === 'endkey' ? JSON.stringify(value) : String(value));
+      }
+      const path = `${dbPath(db)}/_all_docs?${query.toString()}`;
+      const answer = keys ? await json('POST', path, { keys }) : await json('GET', path);
+      expect(`_all_docs of ${db}`, answer, [200]);
+      return answer.body as AllDocsAnswer;
+    },
+    async bulkGet(db, docs, options) {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(options)) if (value) query.set(name, 'true');
+      const answer = await json('POST', `${dbPath(db)}/_bulk_get?${query.toString()}`, { docs });
+      expect(`_bulk_get of ${db}`, answer, [200]);
+      return answer.body as BulkGetAnswer;
+    },
     async getDocs(db, ids) {
       const result = new Map<string, CouchDoc | undefined>();
       if (ids.length === 0) return result;

@@ -3,6 +3,7 @@ import { classifyDbRequest, workspaceDbName, type WorkspaceDb } from './access';
 import { getAuth, sendError } from './auth';
 import type { CouchBackend } from './couch';
 import type { OrgStore, Role } from './orgs';
+import { scopedReads, unscopeSince, type ScopedReads } from './readscope';
 import { checkWrite, jobIdsToCheck, type CouchDoc } from './rules';
 
 /**
@@ -13,6 +14,9 @@ import { checkWrite, jobIdsToCheck, type CouchDoc } from './rules';
  * document is compared with the version stored in the backend (for updates and deletions)
  * and with the assignee of its job, and a request with any forbidden document is refused
  * as a whole, so nothing of it is written.
+ *
+ * Reads are open to every member except workers, whose reads are narrowed to the jobs
+ * assigned to them (readscope.ts).
  */
 export interface GateOptions {
   /** Largest JSON body accepted for a write (a `_bulk_docs` batch), in bytes. */
@@ -24,8 +28,9 @@ export function dbGate(orgs: OrgStore, backend: CouchBackend, options: GateOptio
     limit: options.maxWriteBytes ?? 64 * 1024 * 1024,
     type: ['application/json', 'application/*+json'],
   });
+  const scoped = scopedReads(backend, parse);
   return (req: Request, res: Response, next: NextFunction) => {
-    decide(orgs, backend, parse, req, res, next).catch(next);
+    decide(orgs, backend, parse, scoped, req, res, next).catch(next);
   };
 }
 
@@ -33,6 +38,7 @@ async function decide(
   orgs: OrgStore,
   backend: CouchBackend,
   parse: RequestHandler,
+  scoped: ScopedReads,
   req: Request,
   res: Response,
   next: NextFunction,
@@ -65,6 +71,10 @@ async function decide(
       const role = await memberRole(orgs, decision.db, user.name, res);
       if (!role) return;
       if (req.method === 'PUT') await backend.createDatabase(decision.db.name);
+      // Workers read only their own jobs and what holds them (readscope.ts).
+      if (role === 'worker' && decision.read)
+        return scoped.handle(decision.db, user.name, decision.read, req, res, next);
+      if (decision.read?.docId === '_changes') unscopeSince(req);
       return next();
     }
 

@@ -118,8 +118,22 @@ describe('classifyDbRequest', () => {
     expect(classifyDbRequest(user, 'POST', '/_session')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(user, 'GET', '/_all_dbs')).toMatchObject({ kind: 'deny', status: 403 });
     expect(classifyDbRequest(admin, 'GET', '/_all_dbs')).toEqual({ kind: 'allow' });
-    expect(classifyDbRequest(user, 'GET', `/${frame}/_changes`)).toEqual({ kind: 'member', db });
-    expect(classifyDbRequest(user, 'POST', `/${frame}/_revs_diff`)).toEqual({ kind: 'member', db });
+    expect(classifyDbRequest(user, 'GET', `/${frame}/_changes`)).toEqual({
+      kind: 'member',
+      db,
+      read: { docId: '_changes', tail: [] },
+    });
+    expect(classifyDbRequest(user, 'POST', `/${frame}/_revs_diff`)).toEqual({
+      kind: 'member',
+      db,
+      read: { docId: '_revs_diff', tail: [] },
+    });
+    expect(classifyDbRequest(user, 'GET', `/${frame}/j1:0/note.txt`)).toEqual({
+      kind: 'member',
+      db,
+      read: { docId: 'j1:0', tail: ['note.txt'] },
+    });
+    expect(classifyDbRequest(user, 'GET', `/${frame}`)).toEqual({ kind: 'member', db, read: { tail: [] } });
     expect(classifyDbRequest(user, 'POST', `/${frame}/_bulk_docs`)).toEqual({
       kind: 'write',
       db,

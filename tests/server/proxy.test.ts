@@ -199,6 +199,86 @@ describe('COUCHDB_URL proxy mode', () => {
     }
   });
 
+  it("narrows a worker's reads to their own job on every instance", async () => {
+    const org = await makeOrg(server, alice, 'Scoped');
+    await seed(server, org.databases, alice);
+    await server.services.users.add('w1', 'w1-password');
+    await addMember(server, org.id, 'w1', 'worker');
+    const w1 = basic('w1', 'w1-password');
+    const second = await startTestServer({ couchdbUrl: server.config.couchdbUrl });
+    try {
+      const frames = `/db/${org.databases.frame}`;
+      type Feed = { results: { id: string; doc?: { _id: string } }[]; last_seq: string };
+      const feed = async (on: TestServer, query: string) => {
+        const res = await call(on, `${frames}/_changes?${query}`, { auth: w1 });
+        expect(res.status, res.text).toBe(200);
+        return res.body as Feed;
+      };
+      const first = await feed(server, 'include_docs=true&style=all_docs&limit=50');
+      expect(first.results.map((r) => r.id)).toEqual(['j1:0']);
+      expect(first.results[0]?.doc?._id).toBe('j1:0');
+      expect(first.last_seq).toMatch(/^j[0-9a-f]{12}-/);
+      // The other instance computes the same epoch, so the checkpoint holds there.
+      const onSecond = await feed(second, `since=${encodeURIComponent(first.last_seq)}`);
+      expect(onSecond.results).toEqual([]);
+      expect(onSecond.last_seq.slice(0, 14)).toBe(first.last_seq.slice(0, 14));
+
+      const keys = await call(second, `${frames}/_all_docs`, {
+        method: 'POST',
+        auth: w1,
+        json: { keys: ['j1:0', 'j2:2'], include_docs: true },
+      });
+      expect((keys.body as { rows: { key: string; error?: string }[] }).rows.map((r) => r.error)).toEqual([
+        undefined,
+        'not_found',
+      ]);
+      const bulk = await call(server, `${frames}/_bulk_get`, {
+        method: 'POST',
+        auth: w1,
+        json: { docs: [{ id: 'j2:2' }] },
+      });
+      expect(bulk.text).not.toContain('"ok"');
+      expect((await call(second, `${frames}/j2:2`, { auth: w1 })).status).toBe(404);
+      expect((await call(second, `${frames}/j1:0`, { auth: w1 })).status).toBe(200);
+
+      // A long poll with nothing visible ends after its timeout, at the same epoch.
+      const started = Date.now();
+      const idle = await feed(
+        second,
+        `feed=longpoll&timeout=300&since=${encodeURIComponent(first.last_seq)}`,
+      );
+      expect(idle.results).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // One held open on one instance wakes for an owner's write of the worker's frame on the other.
+      const waiting = feed(
+        server,
+        `feed=longpoll&include_docs=true&since=${encodeURIComponent(idle.last_seq)}`,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const write = await call(second, `${frames}/_bulk_docs`, {
+        method: 'POST',
+        auth: alice,
+        json: { docs: [frameDoc('j2', 3), frameDoc('j1', 1)] },
+      });
+      expect(write.status).toBe(201);
+      expect((await waiting).results.map((r) => r.id)).toEqual(['j1:1']);
+
+      // Assigning j3 changes the epoch: an older checkpoint reads from the start again.
+      const j3 = (await call(server, `/db/${org.databases.job}/j3`, { auth: alice })).body as object;
+      const put = await call(server, `/db/${org.databases.job}/j3`, {
+        method: 'PUT',
+        auth: alice,
+        json: { ...j3, assignee: 'w1' },
+      });
+      expect(put.status).toBe(201);
+      const reset = await feed(second, `since=${encodeURIComponent(first.last_seq)}`);
+      expect(reset.results.map((r) => r.id)).toEqual(['j1:0', 'j1:1']);
+      expect(reset.last_seq.slice(0, 14)).not.toBe(first.last_seq.slice(0, 14));
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('counts failed sign-ins made on one instance on every other instance', async () => {
     const limits = { loginLimits: { windowMs: 6000, maxPerUser: 5, maxPerIp: 1000 } };
     const one = await startTestServer({ couchdbUrl: server.config.couchdbUrl, ...limits });

@@ -7,7 +7,7 @@ import { COLLECTIONS, type Collection } from '../../sync-server/access';
 import { formatLookup } from '../../sync-server/formats';
 import type { OrgSummary } from '../../sync-server/orgs';
 import type { FormatCodec } from '../../src/lib/formats/types';
-import { box, frameDoc, job, media, project, seed, trackDoc } from './fixtures';
+import { box, frameDoc, job, media, project, seed, task, trackDoc } from './fixtures';
 import {
   addMember,
   basic,
@@ -36,6 +36,45 @@ const csv: FormatCodec = {
     await sink.write('boxes.csv', dataset.shapes.map((s) => `${s.frame},${s.label_id}`).join('\n'));
   },
 };
+
+/**
+ * A second project and task whose only job belongs to w2: with the seed, everything w1 must
+ * never read (w1 holds j1 of t1 in p1).
+ */
+const SECOND_TASK = {
+  project: [project('p2')],
+  task: [task('t2', 'p2')],
+  job: [{ ...job('j4', 0, 'w2', 't2'), project_id: 'p2' }],
+  media: [media('t2')],
+  frame: [frameDoc('j4', 0, [box('o4', 0)])],
+};
+const FOREIGN = new Set(['p2', 't2', 'j2', 'j3', 'j4', 't2:0', 'j2:2', 'j4:0', 'tr2', 'rv2']);
+
+/** The ids of every document (or change, or row) an answer shows; error rows do not count. */
+function shownIds(text: string): string[] {
+  const ids: string[] = [];
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (typeof value !== 'object' || value === null) return;
+    const v = value as Record<string, unknown>;
+    if (typeof v._id === 'string') ids.push(v._id);
+    if (typeof v.id === 'string' && (v.changes !== undefined || v.value !== undefined)) ids.push(v.id);
+    if (v.error !== undefined && v.ok === undefined) return;
+    Object.values(v).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(text));
+  } catch {
+    // Not JSON (an attachment's bytes): judged by the status alone.
+  }
+  return ids;
+}
+
+function expectNoForeign(res: { text: string }): void {
+  const leaked = shownIds(res.text).filter((id) => FOREIGN.has(id));
+  expect(leaked, res.text).toEqual([]);
+  expect(res.text).not.toContain('foreign note');
+}
 
 interface Attack {
   name: string;
@@ -71,6 +110,15 @@ describe('security suite: refused attacks change nothing', () => {
     await addMember(server, A.id, 'w1', 'worker');
     await addMember(server, A.id, 'w2', 'worker');
     await seed(server, A.databases, auth.olga as string);
+    await seed(server, A.databases, auth.olga as string, SECOND_TASK);
+    // An attachment on a foreign frame (only administrators write attachments).
+    const foreign = await call(server, `/db/${A.databases.frame}/j2:2`, { auth: auth.olga });
+    const attached = await call(
+      server,
+      `/db/${A.databases.frame}/j2:2/note.txt?rev=${String((foreign.body as { _rev: string })._rev)}`,
+      { method: 'PUT', auth: auth.root, body: 'foreign note', headers: { 'content-type': 'text/plain' } },
+    );
+    expect(attached.status).toBe(201);
     await seed(server, B.databases, auth.bert as string, { frame: [frameDoc('jb', 0, [box('ob', 0)])] });
     const up = await call(server, `/api/workspaces/${A.id}/blobs/${blobSha}`, {
       method: 'PUT',
@@ -382,6 +430,175 @@ describe('security suite: refused attacks change nothing', () => {
         }),
     },
 
+    // A worker reading beyond their own jobs: answered, but without a foreign document.
+    ...COLLECTIONS.map((c): Attack => ({
+      name: `worker reads ${c} _changes with documents`,
+      status: 200,
+      send: get(`${db(c)}/_changes?include_docs=true&style=all_docs`, 'w1'),
+      check: expectNoForeign,
+    })),
+    ...(['frame', 'job', 'task', 'review'] as const).map((c): Attack => ({
+      name: `worker reads ${c} _changes without documents`,
+      status: 200,
+      send: get(`${db(c)}/_changes`, 'w1'),
+      check: expectNoForeign,
+    })),
+    {
+      name: 'worker POSTs _changes (long poll from the start)',
+      status: 200,
+      send: send('POST', `${db('track')}/_changes?feed=longpoll&since=0&timeout=200`, {}, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker asks for a forged epoch in since',
+      status: 200,
+      send: get(`${db('frame')}/_changes?include_docs=true&since=j000000000000-0`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker reads _all_docs with documents',
+      status: 200,
+      send: get(`${db('frame')}/_all_docs?include_docs=true`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker reads _all_docs of jobs without documents',
+      status: 200,
+      send: get(`${db('job')}/_all_docs`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker reads a key range of _all_docs',
+      status: 200,
+      send: get(`${db('frame')}/_all_docs?startkey=%22j2%22&endkey=%22j5%22&include_docs=true`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker POSTs _all_docs with foreign keys',
+      status: 200,
+      send: send(
+        'POST',
+        `${db('frame')}/_all_docs`,
+        { keys: ['j2:2', 'j4:0', 'j1:0'], include_docs: true },
+        'w1',
+      ),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker GETs _all_docs with foreign keys',
+      status: 200,
+      send: get(`${db('media')}/_all_docs?include_docs=true&keys=${encodeURIComponent('["t2:0"]')}`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker reads one foreign key of _all_docs',
+      status: 200,
+      send: get(`${db('task')}/_all_docs?key=%22t2%22`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker _bulk_get of foreign documents',
+      status: 200,
+      send: send(
+        'POST',
+        `${db('frame')}/_bulk_get?revs=true`,
+        { docs: [{ id: 'j2:2' }, { id: 'j4:0' }] },
+        'w1',
+      ),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker _bulk_get of a foreign review',
+      status: 200,
+      send: send('POST', `${db('review')}/_bulk_get`, { docs: [{ id: 'rv2' }] }, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker _find over every frame',
+      // The embedded store has no _find (400); with CouchDB the selector is narrowed to the jobs.
+      status: 400,
+      send: send('POST', `${db('frame')}/_find`, { selector: { job_id: { $gt: null } } }, 'w1'),
+      check: expectNoForeign,
+    },
+    ...(
+      [
+        ['frame', 'j2:2'],
+        ['track', 'tr2'],
+        ['review', 'rv2'],
+        ['job', 'j3'],
+        ['task', 't2'],
+        ['project', 'p2'],
+        ['media', 't2:0'],
+      ] as const
+    ).map(([c, id]): Attack => ({
+      name: `worker GETs the foreign ${c} ${id}`,
+      status: 404,
+      send: get(`${db(c)}/${encodeURIComponent(id)}`, 'w1'),
+      check: expectNoForeign,
+    })),
+    {
+      name: 'worker GETs a foreign frame with open_revs',
+      status: 404,
+      send: get(`${db('frame')}/j2:2?open_revs=all&revs=true`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: "worker GETs a foreign frame's attachment",
+      status: 404,
+      send: get(`${db('frame')}/j2:2/note.txt`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker opens a continuous feed',
+      status: 403,
+      send: get(`${db('frame')}/_changes?feed=continuous&include_docs=true`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker opens an eventsource feed',
+      status: 403,
+      send: get(`${db('frame')}/_changes?feed=eventsource&include_docs=true`, 'w1'),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker filters changes by a foreign doc id',
+      status: 200,
+      send: get(
+        `${db('frame')}/_changes?include_docs=true&filter=_doc_ids&doc_ids=${encodeURIComponent('["j2:2"]')}`,
+        'w1',
+      ),
+      check: (res) => {
+        expectNoForeign(res);
+        expect((JSON.parse(res.text) as { results: unknown[] }).results).toEqual([]);
+      },
+    },
+    {
+      name: 'worker POSTs doc_ids with the _doc_ids filter',
+      status: 200,
+      send: send(
+        'POST',
+        `${db('review')}/_changes?filter=_doc_ids&include_docs=true`,
+        { doc_ids: ['rv2'] },
+        'w1',
+      ),
+      check: expectNoForeign,
+    },
+    {
+      name: 'worker filters changes by a view',
+      status: 403,
+      send: get(`${db('frame')}/_changes?filter=_view&view=x/y`, 'w1'),
+    },
+    {
+      name: 'worker reads changes newest first',
+      status: 403,
+      send: get(`${db('frame')}/_changes?descending=true`, 'w1'),
+    },
+    {
+      name: 'worker reads through an unknown endpoint',
+      status: 403,
+      send: get(`${db('frame')}/_partition/x/_all_docs`, 'w1'),
+    },
+
     // A supervisor beyond assigning.
     {
       name: 'supervisor changes project labels',
@@ -632,6 +849,44 @@ describe('security suite: refused attacks change nothing', () => {
         .status,
     ).toBe(429);
     expect(await snapshot()).toBe(before);
+  });
+
+  it('lets a worker read exactly their job, its task and project, and its annotations', async () => {
+    const ids = async (c: Collection, who = 'w1') => {
+      const res = await req(`${db(c)}/_changes?include_docs=true`, { auth: as(who) });
+      expect(res.status).toBe(200);
+      const body = res.body as { results: { id: string; seq: string }[]; last_seq: string };
+      expect(body.last_seq).toMatch(/^j[0-9a-f]{12}-/);
+      return body.results.map((r) => r.id).sort();
+    };
+    expect(await ids('job')).toEqual(['j1']);
+    expect(await ids('task')).toEqual(['t1']);
+    expect(await ids('project')).toEqual(['p1']);
+    expect(await ids('media')).toEqual(['t1:0']);
+    expect(await ids('frame')).toEqual(['j1:0']);
+    expect(await ids('track')).toEqual([]);
+    expect(await ids('frame', 'w2')).toEqual(['j2:2', 'j4:0']);
+    expect(await ids('task', 'w2')).toEqual(['t1', 't2']);
+    // Supervisors read everything, with the store's own sequences.
+    const all = await req(`${db('frame')}/_changes`, { auth: as('sam') });
+    expect((all.body as { results: unknown[] }).results).toHaveLength(3);
+    // A checkpoint taken as a worker, used after a promotion, reads everything from the start.
+    const asWorker = await req(`${db('frame')}/_changes`, { auth: as('w1') });
+    const since = encodeURIComponent((asWorker.body as { last_seq: string }).last_seq);
+    const promoted = await req(`${db('frame')}/_changes?since=${since}`, { auth: as('sam') });
+    expect(promoted.status).toBe(200);
+    expect((promoted.body as { results: unknown[] }).results).toHaveLength(3);
+    const own = await req(`${db('frame')}/j1:0`, { auth: as('w1') });
+    expect(own.status).toBe(200);
+    const rows = await req(`${db('frame')}/_all_docs`, {
+      method: 'POST',
+      auth: as('w1'),
+      json: { keys: ['j1:0', 'j2:2'] },
+    });
+    expect((rows.body as { rows: unknown[] }).rows).toEqual([
+      { id: 'j1:0', key: 'j1:0', value: { rev: expect.any(String) } },
+      { key: 'j2:2', error: 'not_found' },
+    ]);
   });
 
   it('lets the legitimate writes through (the attacks failed for the right reason)', async () => {
