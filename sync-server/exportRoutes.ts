@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
-import { handle, sendError } from './auth';
+import { workspaceDbName } from './access';
+import { getAuth, handle, sendError } from './auth';
 import { workspaceRole } from './blobRoutes';
 import { ExportScopeError } from './datasetFromDocs';
 import { resolveFormat, UnknownFormatError, writeExport, type ExportDeps } from './export';
@@ -14,8 +15,25 @@ export function exportRoutes(deps: ExportDeps & { orgs: OrgStore }, requireAuth:
     '/:kind(projects|tasks|jobs)/:id/export',
     requireAuth,
     handle(async (req, res) => {
-      if (!(await workspaceRole(deps.orgs, req, res))) return;
+      const role = await workspaceRole(deps.orgs, req, res);
+      if (!role) return;
       const kind = KINDS[req.params.kind as keyof typeof KINDS];
+      // Workers read only their own jobs (see readscope.ts), and export only those too.
+      if (role === 'worker') {
+        const jobId = req.params.id ?? '';
+        const job =
+          kind === 'job'
+            ? (await deps.backend.getDocs(workspaceDbName(req.params.ws ?? '', 'job'), [jobId])).get(jobId)
+            : undefined;
+        if (!job || job.assignee !== getAuth(req).user.name) {
+          return sendError(
+            res,
+            403,
+            'forbidden',
+            'Workers export the jobs assigned to them. Ask a supervisor, maintainer or owner for this export.',
+          );
+        }
+      }
       const format = typeof req.query.format === 'string' ? req.query.format : '';
       const saveImages = req.query.images === '1' || req.query.images === 'true';
       try {

@@ -150,10 +150,10 @@ describe('server-side export', () => {
     return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
   };
 
-  it('returns a zip of a task written by the format, with images on request, for any member', async () => {
+  it('returns a zip of a task written by the format, with images on request', async () => {
     const { res, bytes } = await exportOf(
       `/api/workspaces/${org.id}/tasks/t1/export?format=tiny-csv&images=1`,
-      'Basic ' + Buffer.from('w1:w1-password').toString('base64'),
+      olga,
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
@@ -168,6 +168,17 @@ describe('server-side export', () => {
       'track,3,l1',
     ]);
     expect(Buffer.from(files['images/img_0.png']!).equals(png)).toBe(true);
+  });
+
+  it('lets a worker export only the jobs assigned to them', async () => {
+    const w1 = 'Basic ' + Buffer.from('w1:w1-password').toString('base64');
+    const own = await exportOf(`/api/workspaces/${org.id}/jobs/j1/export?format=tiny-csv`, w1);
+    expect(own.res.status).toBe(200);
+    expect(strFromU8(unzipSync(own.bytes)['annotations.csv']!)).toContain('shape,0,l1');
+    for (const path of ['jobs/j2', 'tasks/t1', 'projects/p1', 'jobs/missing']) {
+      const { res } = await exportOf(`/api/workspaces/${org.id}/${path}/export?format=tiny-csv`, w1);
+      expect(res.status, path).toBe(403);
+    }
   });
 
   it('exports with the real dataset codecs: CVAT for images and COCO from the same documents', async () => {
