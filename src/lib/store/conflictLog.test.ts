@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '$lib/core/types';
 import { createTestJob } from '$lib/ui/testJob';
 import type { Repository, Workspace } from '.';
 import type { Replicated } from './conflict';
@@ -63,9 +64,10 @@ describe('the conflict log', () => {
   it('puts back the losing fields of a whole document, and refuses what it cannot restore', async () => {
     const job = (await repo.jobs.get(jobId))!;
     const stored = await repo.jobs.update(jobId, { stage: 'acceptance' });
+    const mine: Job = { ...job, stage: 'validation', updated_date: T2 };
     await log.recordResolved('job', {
       realMasterState: { ...stored, _deleted: false },
-      newDocumentState: { ...job, stage: 'validation', updated_date: T2, _deleted: false },
+      newDocumentState: { ...mine, _deleted: false },
       assumedMasterState: { ...job, _deleted: false },
     });
     const [entry] = await log.list();

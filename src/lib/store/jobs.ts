@@ -15,6 +15,8 @@ export interface JobStore {
   /** Ordered by start frame. */
   listByTask(taskId: Id): Promise<Job[]>;
   update(id: Id, patch: JobPatch): Promise<Job>;
+  /** The task's jobs (ordered by start frame) now and after every change to them. */
+  observeByTask$(taskId: Id): Observable<Job[]>;
   /** The job as it is now and after every change (undefined once removed). */
   observe$(id: Id): Observable<Job | undefined>;
 }
@@ -23,6 +25,13 @@ export function createJobStore(db: WorkspaceDatabase): JobStore {
   return {
     async get(id) {
       return (await db.job.findOne(id).exec())?.toMutableJSON();
+    },
+    observeByTask$(taskId) {
+      return db.job
+        .find({ selector: { task_id: taskId } })
+        .$.pipe(
+          map((docs) => docs.map((doc) => doc.toMutableJSON()).sort((a, b) => a.start_frame - b.start_frame)),
+        );
     },
     observe$(id) {
       return db.job.findOne(id).$.pipe(map((doc) => doc?.toMutableJSON()));
