@@ -373,7 +373,7 @@ describe('workspace replication through the sync server', () => {
   it('shows edits the role rules refuse as an error and keeps them; a removed member is told too', async () => {
     const jobs = couch(server, alice, workspaceId, 'job');
     const frames = couch(server, alice, workspaceId, 'frame');
-    await jobs.put('job-f', job('job-f', 'alice'));
+    const rev = await jobs.put('job-f', job('job-f', 'dave'));
     const dave = await server.account('dave');
     const { token } = await alice.api.invite(workspaceId, { role: 'worker', username: 'dave' });
     await dave.api.acceptInvitation(token);
@@ -382,6 +382,8 @@ describe('workspace replication through the sync server', () => {
     const sync = device.connect();
     const repo = device.repo;
     await eventually('the job', async () => (await repo.jobs.get('job-f')) !== undefined);
+    // The job is taken away from dave while his device still holds it; his edit is refused.
+    await jobs.put('job-f', { ...job('job-f', 'alice'), _rev: rev });
     await repo.annotations.applyDiff('job-f', {
       added: { w: rectangle('w', 2, T2, 3) },
       updated: {},

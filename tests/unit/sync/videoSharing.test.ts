@@ -94,7 +94,7 @@ describe('video sharing through the sync server', () => {
     server = await startSyncServer();
     alice = await server.account('alice');
     walt = await server.account('walt');
-    workspaceId = await server.organization(alice, [{ account: walt, role: 'worker' }]);
+    workspaceId = await server.organization(alice, [{ account: walt, role: 'supervisor' }]);
   });
   afterAll(async () => {
     setRemoteBlobSource(null);
