@@ -23,6 +23,7 @@ import {
 } from '../src/lib/store/blobs';
 import { createRepository, openWorkspace, type Repository } from '../src/lib/store';
 import type { ImportResult, ImportTarget } from '../src/lib/formats/app/apply';
+import { setVideoFrameReader } from '../src/lib/formats/app/dataset';
 import type { MediaIngest, StoredMedia } from '../src/lib/formats/app/media';
 import {
   backupArchive,
@@ -299,9 +300,20 @@ const api = {
     onProgress?: ProgressCallback,
   ): Promise<ExportSummary> {
     const repo = await repositoryOf(workspaceId);
-    return cancellable(token, (signal) =>
-      exportArchive(repo, request, chunkSender(onChunk), onProgress, signal),
-    );
+    // A video task's frames are decoded here when the export saves images (the demuxer and
+    // decoder load only then).
+    const frames = request.saveImages
+      ? (await import('../src/lib/media/video/frameImages')).videoFrameImages()
+      : null;
+    setVideoFrameReader(frames ? (meta) => frames.read(meta) : null);
+    try {
+      return await cancellable(token, (signal) =>
+        exportArchive(repo, request, chunkSender(onChunk), onProgress, signal),
+      );
+    } finally {
+      setVideoFrameReader(null);
+      frames?.close();
+    }
   },
 
   /**

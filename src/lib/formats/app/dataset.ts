@@ -15,7 +15,10 @@ import type { Dataset, DatasetItem } from '../types';
 
 export interface StoreDataset {
   dataset: Dataset;
-  /** Original bytes of an item's image, or `undefined` (video frames, blob not on this device). */
+  /**
+   * Original bytes of an item's image, a video frame as JPEG where a frame reader is set, or
+   * `undefined` (blob not on this device, video frames elsewhere).
+   */
   media(item: DatasetItem): Promise<Uint8Array | undefined>;
   /** Where the items came from: task, task frame and stored frame metadata, by dataset frame. */
   origin: Map<number, { taskId: Id; frame: number; meta: FrameMeta }>;
@@ -106,13 +109,24 @@ async function readTask(
   return part;
 }
 
+/** Decodes a video frame into image bytes; only where decoding is possible (the io worker). */
+export type VideoFrameReader = (meta: FrameMeta) => Promise<Uint8Array | undefined>;
+
+let videoFrames: VideoFrameReader | null = null;
+
+/** Sets (or clears) how exports that save images get the frames of video tasks. */
+export function setVideoFrameReader(reader: VideoFrameReader | null): void {
+  videoFrames = reader;
+}
+
 function mediaReader(
   origin: Map<number, { meta: FrameMeta }>,
   blobs: BlobDatabase | undefined,
 ): (item: DatasetItem) => Promise<Uint8Array | undefined> {
   return async (item) => {
     const from = origin.get(item.frame);
-    if (!from || isVideoFrame(from.meta) || !from.meta.blob) return undefined;
+    if (from && isVideoFrame(from.meta)) return videoFrames ? videoFrames(from.meta) : undefined;
+    if (!from || !from.meta.blob) return undefined;
     const blob = await getBlob(from.meta.blob, blobs);
     return blob ? new Uint8Array(await blob.arrayBuffer()) : undefined;
   };
