@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
-import { register, waitSynced } from '../helpers/team';
+import { register, waitSynced, waitUploaded } from '../helpers/team';
 
 const IMAGES = [
   join(ASSETS, 'media/images_exif_orientation/recurser_all_8_orientations/Landscape_1.jpg'),
@@ -143,17 +143,7 @@ describe('two devices share an organization workspace through the server', () =>
       server.url,
     ).toString();
     // Both images are uploaded in the background.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            (id) =>
-              (JSON.parse(localStorage.getItem(`loupe.sync.uploaded.${id}`) ?? '[]') as string[]).length,
-            orgId,
-          ),
-        { timeout: 30_000 },
-      )
-      .toBe(2);
+    await waitUploaded(page, orgId, 2);
     await waitSynced(page, server.url);
   });
 

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext, type TestContext } from '../helpers/browser';
-import { register, waitSynced } from '../helpers/team';
+import { register, waitSynced, waitUploaded } from '../helpers/team';
 import { createProject, createTask, goToFrame } from '../helpers/jobView';
 
 const CLIP = join(ASSETS, 'media/video/cvat/video_1.mp4');
@@ -92,17 +92,7 @@ describe('a video task is shared between two devices', () => {
       .href;
 
     // The queue marks the video done once it is on the server and its mapping is written.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            (id) =>
-              (JSON.parse(localStorage.getItem(`loupe.sync.uploaded.${id}`) ?? '[]') as string[]).length,
-            orgId,
-          ),
-        { timeout: 60_000 },
-      )
-      .toBe(1);
+    await waitUploaded(page, orgId, 1);
     const stored = join(server.dataDir, 'blobs', orgId, CLIP_SHA.slice(0, 2), CLIP_SHA);
     expect(existsSync(stored)).toBe(true);
     expect(statSync(stored).size).toBe(statSync(CLIP).size);
@@ -193,17 +183,7 @@ describe('a video task is shared between two devices', () => {
     await a.page.unroute(blobs);
     await a.context.setOffline(true);
     await a.context.setOffline(false);
-    await expect
-      .poll(
-        () =>
-          a.page.evaluate(
-            (id) =>
-              (JSON.parse(localStorage.getItem(`loupe.sync.uploaded.${id}`) ?? '[]') as string[]).length,
-            orgId,
-          ),
-        { timeout: 60_000 },
-      )
-      .toBe(2);
+    await waitUploaded(a.page, orgId, 2);
     // B keeps the job open: the frame asks again every few seconds and shows once the video is there.
     await b.page.locator('[data-shown-frame="0"]').waitFor({ timeout: 60_000 });
     expect(await b.page.getByRole('alert').count()).toBe(0);

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestServer, type TestServer } from '../helpers/appServer';
 import { launchBrowser, newContext } from '../helpers/browser';
-import { canvasPointer, waitSaved } from '../helpers/jobView';
+import { canvasPointer, createProject, waitSaved } from '../helpers/jobView';
 import { register, waitSynced } from '../helpers/team';
 
 const IMAGES = [
@@ -67,13 +67,7 @@ describe('a worker sees and annotates only the jobs assigned to them', () => {
     const invite = (await page.getByTestId('invite-link').textContent()) ?? '';
     await page.getByTestId('open-workspace').click();
 
-    await page.getByTestId('new-project').click();
-    await page.getByTestId('project-name').fill('Roads');
-    await page.getByRole('tab', { name: 'Raw' }).click();
-    await page.getByTestId('labels-raw').fill(JSON.stringify([{ name: 'car' }]));
-    await page.getByTestId('labels-raw-apply').click();
-    await page.getByTestId('create-project').click();
-    await page.getByTestId('project-title').waitFor();
+    await createProject(page, server.url, 'Roads', [{ name: 'car' }]);
     await page.getByTestId('file-input').setInputFiles(
       IMAGES.map((path) => ({
         name: path.split('/').pop()!,

@@ -29,3 +29,17 @@ export async function waitSynced(page: Page, serverUrl: string): Promise<void> {
   }
   expect(await status.getAttribute('data-pending')).toBe('0');
 }
+
+/** Waits until this device's upload queue has put `count` media files of the workspace on the server. */
+export async function waitUploaded(page: Page, workspaceId: string, count: number): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          (id) => (JSON.parse(localStorage.getItem(`loupe.sync.uploaded.${id}`) ?? '[]') as string[]).length,
+          workspaceId,
+        ),
+      { timeout: 60_000 },
+    )
+    .toBe(count);
+}
