@@ -4,9 +4,8 @@
  * 1,000 frames, and in the worst case one per frame: 10,000 documents), and how long a single
  * edit on A takes to reach B (p95 of 40).
  */
-import type { Page } from 'playwright-core';
 import type { BenchContext } from './run';
-import { post, type Bench } from './syncShared';
+import { openDevicePage, post, type Bench } from './syncShared';
 import { percentile, median, type Metrics } from './results';
 import { serveAppWithBenchPage } from './sameOrigin';
 
@@ -34,14 +33,7 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
     );
     await post(`${api}/invitations/${invite.token}/accept`, {}, bob.token);
 
-    const device = async (token: string): Promise<Page> => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(served.pageUrl);
-      await page.waitForFunction(() => 'syncBench' in window);
-      await page.evaluate(([id, t]) => (window as unknown as Bench).syncBench.open(id!, t!), [org.id, token]);
-      return page;
-    };
+    const device = (token: string) => openDevicePage(browser, served.pageUrl, org.id, token);
     const a = await device(alice.token);
     const b = await device(bob.token);
 

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from './run';
-import { post, type Bench } from './syncShared';
+import { openDevicePage, post, type Bench } from './syncShared';
 import { median, percentile, type Metrics } from './results';
 import { prepareBenchApp } from './sameOrigin';
 
@@ -73,14 +73,7 @@ export async function run({ browser }: BenchContext): Promise<Metrics> {
       await post(`${api}/invitations/${invite.token}/accept`, {}, tokens[i]);
     }
 
-    const device = async (token: string): Promise<Page> => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${url}/bench/sync.html`);
-      await page.waitForFunction(() => 'syncBench' in window);
-      await page.evaluate(([id, t]) => (window as unknown as Bench).syncBench.open(id!, t!), [org.id, token]);
-      return page;
-    };
+    const device = (token: string) => openDevicePage(browser, `${url}/bench/sync.html`, org.id, token);
     const first = await device(tokens[0]!);
     pages.push(first);
     await first.evaluate(

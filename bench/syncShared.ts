@@ -1,3 +1,5 @@
+import type { Browser, Page } from 'playwright-core';
+
 /**
  * What the sync benchmarks share: the API of the device page (bench/pages/sync.ts) and a JSON
  * POST to the server's API.
@@ -21,4 +23,19 @@ export async function post<T>(url: string, body: unknown, token?: string): Promi
   });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** A device: a fresh browser context on the bench page, replicating workspace `orgId` as `token`. */
+export async function openDevicePage(
+  browser: Browser,
+  pageUrl: string,
+  orgId: string,
+  token: string,
+): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => 'syncBench' in window);
+  await page.evaluate(([id, t]) => (window as unknown as Bench).syncBench.open(id!, t!), [orgId, token]);
+  return page;
 }

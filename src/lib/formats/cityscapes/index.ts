@@ -7,6 +7,7 @@
  */
 import type { Dataset, ExportOptions, FileSink, FileSource, FormatCodec, ImportContext } from '../types';
 import { FormatError } from '../types';
+import { warningCollector } from '../common/dataset';
 import { DatasetBuilder } from '../shared-more/builder';
 import { objectsByFrame } from '../shared-more/frames';
 import { extname, stripExt } from '../shared-more/paths';
@@ -35,11 +36,7 @@ async function importCityscapes(source: FileSource, context: ImportContext): Pro
   const builder = new DatasetBuilder();
   const table = await classTable(source, CITYSCAPES_LABELS);
   const sizes = new SizeResolver(source, context);
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    context.warn?.(m);
-  };
+  const { warnings, warn } = warningCollector(context);
   for (const path of masks) {
     context.signal?.throwIfAborted();
     const [, , subsetRaw, city, base] = INSTANCE.exec(path)!;

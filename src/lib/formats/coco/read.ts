@@ -12,7 +12,7 @@
  *   them, or 0-based as Datumaro writes them (a 0 in any edge tells which).
  */
 import type { LabelSpec, Shape, SkeletonElement } from '../../core/types';
-import { LabelBook, checkAbort, emptyDataset, fileMeta } from '../common/dataset';
+import { LabelBook, checkAbort, emptyDataset, fileMeta, warningCollector } from '../common/dataset';
 import { JsonFile, JsonReader, isRecord, show, type PathSegment } from '../common/json';
 import { FormatError, type Dataset, type DatasetItem, type FileSource, type ImportContext } from '../types';
 import { cocoRleToMask, decodeCocoString } from './rle';
@@ -563,16 +563,8 @@ export async function readCoco(
   context: ImportContext = {},
 ): Promise<Dataset> {
   const dataset = emptyDataset('2d');
-  const warnings: string[] = [];
-  const st: State = {
-    dataset,
-    book: new LabelBook(dataset.labels),
-    nextGroup: 1,
-    warn: (m) => {
-      warnings.push(m);
-      context.warn?.(m);
-    },
-  };
+  const { warnings, warn } = warningCollector(context);
+  const st: State = { dataset, book: new LabelBook(dataset.labels), nextGroup: 1, warn };
   let frame = 0;
   for (const ref of cocoFiles(source, kind)) {
     checkAbort(context.signal);

@@ -19,7 +19,7 @@ import type {
   SublabelSpec,
   Track,
 } from '../../core/types';
-import type { Dataset } from '../types';
+import type { Dataset, ImportContext } from '../types';
 
 export function emptyDataset(dimension: Dimension = '2d'): Dataset {
   return { dimension, labels: [], items: [], shapes: [], tags: [], tracks: [], meta: {} };
@@ -276,4 +276,22 @@ export function itemKey(name: string): string {
 /** Throws `AbortError` when the signal is aborted. */
 export function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/**
+ * Warnings of one import: kept for the dataset's summary and passed on to the caller's
+ * `context.warn` as they happen.
+ */
+export function warningCollector(context: Pick<ImportContext, 'warn'>): {
+  warnings: string[];
+  warn: (message: string) => void;
+} {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    warn: (message) => {
+      warnings.push(message);
+      context.warn?.(message);
+    },
+  };
 }

@@ -24,7 +24,7 @@ import {
   type Track,
   type TrackedShape,
 } from '../../core/types';
-import { LabelBook, checkAbort, emptyDataset, fileMeta } from '../common/dataset';
+import { LabelBook, checkAbort, emptyDataset, fileMeta, warningCollector } from '../common/dataset';
 import { XmlReader, parseXml, type XmlElement } from '../common/xml';
 import { FormatError, type Dataset, type DatasetItem, type ImportContext } from '../types';
 
@@ -330,11 +330,8 @@ export function readCvatXml(text: string, file: string, context: ImportContext =
     ? (base.child(meta, 'task') ?? base.child(meta, 'job') ?? base.child(meta, 'project'))
     : undefined;
   const labels = readLabels(base, header ? base.child(header, 'labels') : undefined);
-  const warnings: string[] = [];
-  const r = new CvatReader(file, labels, (m) => {
-    warnings.push(m);
-    context.warn?.(m);
-  });
+  const { warnings, warn } = warningCollector(context);
+  const r = new CvatReader(file, labels, warn);
   const dataset = emptyDataset('2d');
   dataset.labels = r.book.labels;
 

@@ -23,7 +23,7 @@ import type {
   TrackedShape,
 } from '../../core/types';
 import { cocoRleToMask, decodeCocoString } from '../coco/rle';
-import { LabelBook, checkAbort, emptyDataset, fileMeta } from '../common/dataset';
+import { LabelBook, checkAbort, emptyDataset, fileMeta, warningCollector } from '../common/dataset';
 import { JsonFile, JsonReader, isRecord, show, type PathSegment } from '../common/json';
 import { FormatError, type Dataset, type DatasetItem, type FileSource, type ImportContext } from '../types';
 import { skeletonSvg } from '../coco/read';
@@ -214,11 +214,7 @@ export async function readDatumaro(
 ): Promise<Dataset> {
   const dataset = emptyDataset('2d');
   const book = new LabelBook(dataset.labels);
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    context.warn?.(m);
-  };
+  const { warnings, warn } = warningCollector(context);
   const parsed: Parsed[] = [];
   let signature = '';
   for (const ref of datumaroFiles(source)) {

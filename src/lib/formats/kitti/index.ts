@@ -6,6 +6,7 @@
  */
 import type { Dataset, ExportOptions, FileSink, FileSource, FormatCodec, ImportContext } from '../types';
 import { FormatError } from '../types';
+import { warningCollector } from '../common/dataset';
 import { attributeValue, DatasetBuilder, isTrue } from '../shared-more/builder';
 import { objectsByFrame } from '../shared-more/frames';
 import { basename, isImagePath, stripExt } from '../shared-more/paths';
@@ -27,11 +28,7 @@ async function importKitti(source: FileSource, context: ImportContext): Promise<
   const builder = new DatasetBuilder();
   const table = await classTable(source, CITYSCAPES_LABELS);
   const sizes = new SizeResolver(source, context);
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    context.warn?.(m);
-  };
+  const { warnings, warn } = warningCollector(context);
   const images = new Map(
     source
       .paths()
