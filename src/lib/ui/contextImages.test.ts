@@ -9,16 +9,7 @@ import {
   normalizePanel,
   savePanel,
 } from './contextImages';
-
-class MemoryStorage {
-  items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from './testStorage';
 
 describe('context image layouts', () => {
   it('offers grids of 1 to 12 cells', () => {

@@ -23,16 +23,7 @@ import {
   searchFrame,
   withOperator,
 } from './filterPanel';
-
-class MemoryStorage {
-  items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../testStorage';
 
 describe('builder tree editing', () => {
   it('adds rules and nested groups, replaces and removes them by path', () => {
