@@ -2,7 +2,7 @@
  * Seeds the personal workspace (the app's own database) with one job holding `n` polygons of
  * 20 vertices on a 4K frame, through the repository, and returns the job id.
  */
-import { createRepository, openWorkspace, putBlob } from '$lib/store';
+import { createRepository, openWorkspace, putBlob, type Repository } from '$lib/store';
 import type { FrameObject, LabelSpec, Track, TrackedShape } from '$lib/core/types';
 import { newId } from '$lib/core/ids';
 import { createShape } from '$lib/core/shapes';
@@ -28,6 +28,32 @@ function polygon(cx: number, cy: number, r: number, vertices: number): number[] 
   return points;
 }
 
+/** A task of `frames` copies of one blank frame, in a single job; returns that job. */
+async function singleJobTask(
+  repo: Repository,
+  projectId: string,
+  name: string,
+  frames: number,
+  width: number,
+  height: number,
+) {
+  const sha = await putBlob(await frameImage(width, height));
+  const { jobs } = await repo.tasks.create({
+    project_id: projectId,
+    name,
+    frames: Array.from({ length: frames }, (_, i) => ({
+      name: `frame_${i}.jpg`,
+      width,
+      height,
+      blob: sha,
+      mime: 'image/jpeg',
+      related_files: 0,
+    })),
+    segment_size: 0,
+  });
+  return jobs[0]!;
+}
+
 async function seed(n: number, frames = 1): Promise<{ jobId: string }> {
   const ws = await openWorkspace('personal', { storage: 'dexie' });
   const repo = createRepository(ws);
@@ -43,21 +69,7 @@ async function seed(n: number, frames = 1): Promise<{ jobId: string }> {
   const project = await repo.projects.create({ name: `bench ${n}`, labels });
   const width = 3840;
   const height = 2160;
-  const sha = await putBlob(await frameImage(width, height));
-  const { jobs } = await repo.tasks.create({
-    project_id: project.id,
-    name: `${n} polygons`,
-    frames: Array.from({ length: frames }, (_, i) => ({
-      name: `frame_${i}.jpg`,
-      width,
-      height,
-      blob: sha,
-      mime: 'image/jpeg',
-      related_files: 0,
-    })),
-    segment_size: 0,
-  });
-  const job = jobs[0]!;
+  const job = await singleJobTask(repo, project.id, `${n} polygons`, frames, width, height);
   const objects: FrameObject[] = [];
   const perFrame = Math.ceil(n / frames);
   for (let i = 0; i < n; i++) {
@@ -131,21 +143,7 @@ async function seedTracks(n: number, frames: number, every = 10): Promise<{ jobI
   const project = await repo.projects.create({ name: `tracks ${n}`, labels: [label] });
   const width = 1920;
   const height = 1080;
-  const sha = await putBlob(await frameImage(width, height));
-  const { jobs } = await repo.tasks.create({
-    project_id: project.id,
-    name: `${n} tracks`,
-    frames: Array.from({ length: frames }, (_, i) => ({
-      name: `frame_${i}.jpg`,
-      width,
-      height,
-      blob: sha,
-      mime: 'image/jpeg',
-      related_files: 0,
-    })),
-    segment_size: 0,
-  });
-  const job = jobs[0]!;
+  const job = await singleJobTask(repo, project.id, `${n} tracks`, frames, width, height);
   const tracks: Track[] = [];
   for (let t = 0; t < n; t++) {
     let x = (t * 97) % (width - 60);
